@@ -1,0 +1,29 @@
+package io.touchpoints.cli;
+
+import io.touchpoints.config.JobConfig;
+import io.touchpoints.pipeline.StageReporter;
+import io.touchpoints.pipeline.TouchpointJob;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+
+/** {@code touchpoints run}: every stage that exists, in order. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run every stage of the job: ingest and validate, journeys (and, as they are added, metrics, "
+        + "attribution and the next-touchpoint model).",
+    footer = TouchpointsCli.SCHEMA_HELP)
+final class RunCommand extends SparkCommand {
+
+  @Override
+  int run(SparkSession spark, JobConfig config) {
+    StageReporter reporter = new StageReporter(System.out);
+    TouchpointJob job = new TouchpointJob(spark, config, reporter);
+    job.runJourneys(name());
+    reporter.line("tables written under " + config.outputPath() + " for run date " + config.runDate());
+    return 0;
+  }
+
+  @Override
+  String name() {
+    return "run";
+  }
+}

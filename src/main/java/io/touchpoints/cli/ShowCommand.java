@@ -1,0 +1,144 @@
+package io.touchpoints.cli;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.to_json;
+
+import io.touchpoints.config.JobConfig;
+import io.touchpoints.output.DeltaTables;
+import io.touchpoints.output.TableNames;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code touchpoints show TABLE}: prints a table of the latest (or a given) run date. */
+@Command(name = "show", mixinStandardHelpOptions = true,
+    description = "Print a Delta table written by the job: the rows of the newest run date unless --run-date is "
+        + "given (the runs ledger: every run, newest first).")
+final class ShowCommand implements Callable<Integer> {
+
+  /** How each table is sorted when printed, so the output is stable. */
+  private static final Map<String, List<Column>> ORDER = Map.of(
+      TableNames.EVENTS, List.of(col("customer_id"), col("event_seq")),
+      TableNames.QUARANTINE, List.of(col("reason"), col("raw_record")),
+      TableNames.JOURNEYS, List.of(col("customer_id"), col("start_time")),
+      TableNames.PATHS, List.of(col("journeys").desc(), col("path")),
+      TableNames.RUNS, List.of(col("started_at").desc(), col("stage")));
+
+  @Parameters(index = "0", paramLabel = "TABLE", description = "Table name, e.g. journeys, paths, quarantine, runs.")
+  String table;
+
+  @Option(names = "--output", paramLabel = "DIR", description = "Folder of the Delta tables (default: "
+      + "touchpoints.output.path).")
+  String output;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+      description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Rows to print (default: "
+      + "${DEFAULT-VALUE}).")
+  int limit;
+
+  @Option(names = "--run-date", paramLabel = "yyyy-MM-dd", description = "Run date to show (default: the newest).")
+  String runDate;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Settings overriding conf/touchpoints.conf.")
+  Path config;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "One setting; repeatable.")
+  List<String> conf = new ArrayList<>();
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master.")
+  String master;
+
+  @Override
+  public Integer call() {
+    if (!List.of("table", "csv", "json").contains(format)) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--format must be table, csv or json, got '" + format + "'");
+    }
+    if (limit < 1) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--limit must be at least 1, got " + limit);
+    }
+    LocalDate date = null;
+    if (runDate != null) {
+      try {
+        date = LocalDate.parse(runDate);
+      } catch (DateTimeParseException e) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            "--run-date must be yyyy-MM-dd, got '" + runDate + "'");
+      }
+    }
+    Map<String, Object> opts = new LinkedHashMap<>();
+    opts.put("output.path", output);
+    JobConfig resolved = JobConfig.load(config, conf, opts);
+    SparkSession spark = SparkCommand.startSession(resolved, master, "show");
+    try {
+      DeltaTables tables = new DeltaTables(spark, resolved.outputPath());
+      Dataset<Row> rows = table.equals(TableNames.RUNS) && date == null
+          ? tables.read(table) : tables.readRunDate(table, date);
+      List<Column> order = ORDER.get(table);
+      if (order != null) {
+        rows = rows.orderBy(order.toArray(Column[]::new));
+      }
+      print(rows);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private void print(Dataset<Row> rows) {
+    switch (format) {
+      case "json" -> rows.toJSON().takeAsList(limit).forEach(System.out::println);
+      case "csv" -> {
+        Dataset<Row> flat = flatten(rows);
+        System.out.println(String.join(",", flat.columns()));
+        for (Row row : flat.takeAsList(limit)) {
+          List<String> cells = new ArrayList<>();
+          for (int i = 0; i < row.length(); i++) {
+            cells.add(csvCell(row.isNullAt(i) ? "" : String.valueOf(row.get(i))));
+          }
+          System.out.println(String.join(",", cells));
+        }
+      }
+      default -> rows.show(limit, 60, false);
+    }
+  }
+
+  /** Nested columns (arrays, structs, maps) as JSON text, so that every cell is one CSV field. */
+  private static Dataset<Row> flatten(Dataset<Row> rows) {
+    StructType schema = rows.schema();
+    List<Column> cols = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      boolean nested = f.dataType() instanceof ArrayType || f.dataType() instanceof StructType
+          || f.dataType() instanceof MapType;
+      cols.add(nested ? to_json(col(f.name())).as(f.name()) : col(f.name()));
+    }
+    return rows.select(cols.toArray(Column[]::new));
+  }
+
+  private static String csvCell(String value) {
+    if (value.contains(",") || value.contains("\"") || value.contains("\n")) {
+      return "\"" + value.replace("\"", "\"\"") + "\"";
+    }
+    return value;
+  }
+}

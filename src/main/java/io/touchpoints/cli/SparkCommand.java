@@ -1,0 +1,42 @@
+package io.touchpoints.cli;
+
+import io.touchpoints.config.JobConfig;
+import io.touchpoints.pipeline.SparkSessionFactory;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Mixin;
+
+/**
+ * A command that needs a Spark session: resolves the configuration, builds the session in the one factory, runs,
+ * and stops the session. Failures propagate to {@link TouchpointsCli}, which maps them to exit codes.
+ */
+abstract class SparkCommand implements Callable<Integer> {
+
+  @Mixin
+  JobOptions options;
+
+  /** The command's work; returns the exit code. */
+  abstract int run(SparkSession spark, JobConfig config);
+
+  /** Name shown in the Spark UI. */
+  abstract String name();
+
+  /** The one place a command builds its session; {@code master} (may be null) overrides the launcher's. */
+  static SparkSession startSession(JobConfig config, String master, String command) {
+    if (master != null) {
+      System.setProperty("spark.master", master);
+    }
+    return SparkSessionFactory.create("touchpoints " + command, config.sparkSettings());
+  }
+
+  @Override
+  public Integer call() {
+    JobConfig config = options.resolve();
+    SparkSession spark = startSession(config, options.master, name());
+    try {
+      return run(spark, config);
+    } finally {
+      spark.stop();
+    }
+  }
+}

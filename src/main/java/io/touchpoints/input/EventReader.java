@@ -1,0 +1,305 @@
+package io.touchpoints.input;
+
+import static org.apache.spark.sql.functions.call_function;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.to_utc_timestamp;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
+
+/**
+ * Reads a source log (CSV with header, JSON lines, Parquet or Delta) and maps it onto the canonical columns, all as
+ * trimmed text (empty = null), ready for {@link EventValidator}.
+ *
+ * <p>Output columns: every name in {@link EventColumns#NAMES} (strings), {@link EventColumns#SOURCE_FILE},
+ * {@link EventColumns#INPUT_ORDER} (file, split start, row id: the row's place in its input, which breaks time ties
+ * the same way whatever the partitioning), {@link EventColumns#RAW_RECORD} and {@link #MALFORMED}.
+ *
+ * <p>No schema is inferred: CSV columns come from the header line and are read as text; JSON fields named by the
+ * mapping are read as text; Parquet and Delta carry their own schema. A malformed CSV or JSON line is kept (as
+ * {@link #MALFORMED}, with the line as its raw record) for the quarantine. Narrow: no shuffle.
+ *
+ * <p>Fails with {@link InputException} before anything is read in bulk when a path is missing or a required
+ * column cannot be found.
+ */
+public final class EventReader {
+
+  /** True for a line that did not parse into the source's columns. */
+  public static final String MALFORMED = "_malformed";
+  /** event_time parsed with the source's patterns and zone; null where absent or unparseable. */
+  public static final String PARSED_TIME = "_event_time_parsed";
+  private static final String CORRUPT = "_corrupt_record";
+
+  private final SparkSession spark;
+
+  public EventReader(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  /**
+   * Reads every source of the mapping.
+   *
+   * @param inputPath the {@code --input} path; sources with a relative path are resolved below it
+   * @param defaultFormat used where the mapping does not name a format
+   */
+  public Dataset<Row> read(String inputPath, String defaultFormat, SourceMapping mapping) {
+    if (inputPath == null || inputPath.isBlank()) {
+      throw new InputException("no input path: give --input PATH (or touchpoints.input.path in the config)");
+    }
+    Dataset<Row> all = null;
+    for (SourceMapping.Source source : mapping.sources()) {
+      String path = resolve(inputPath, source.path());
+      Dataset<Row> one = readSource(path, source.format() != null ? source.format() : defaultFormat, source);
+      all = all == null ? one : all.unionByName(one);
+    }
+    return all;
+  }
+
+  private static String resolve(String base, String relative) {
+    if (relative == null || relative.isBlank()) {
+      return base;
+    }
+    Path rel = new Path(relative);
+    return rel.isAbsolute() || rel.toUri().getScheme() != null ? relative : new Path(base, relative).toString();
+  }
+
+  private void requireExists(String path) {
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileStatus[] matches = fs.globStatus(p);
+      if (matches == null || matches.length == 0) {
+        throw new InputException("input path not found: " + path);
+      }
+    } catch (IOException e) {
+      throw new InputException("input path not readable: " + path + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private Dataset<Row> readSource(String path, String format, SourceMapping.Source source) {
+    requireExists(path);
+    Dataset<Row> raw;
+    List<String> sourceColumns;
+    boolean textual = format.equals("csv") || format.equals("json");
+    try {
+      switch (format) {
+        case "csv" -> {
+          DataFrameReader header = spark.read().options(source.options()).option("header", "true");
+          // The header line names the columns; every column is read as text, nothing is inferred.
+          StructType headerSchema = header.option("inferSchema", "false").csv(path).schema();
+          if (headerSchema.isEmpty()) {
+            throw new InputException("no header line found in " + path);
+          }
+          sourceColumns = Arrays.asList(headerSchema.fieldNames());
+          raw = spark.read().options(source.options()).option("header", "true")
+              .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
+              .schema(headerSchema.add(CORRUPT, DataTypes.StringType)).csv(path);
+        }
+        case "json" -> {
+          sourceColumns = jsonFields(source);
+          StructType schema = new StructType();
+          for (String name : sourceColumns) {
+            schema = schema.add(name, DataTypes.StringType);
+          }
+          raw = spark.read().options(source.options()).option("mode", "PERMISSIVE")
+              .option("columnNameOfCorruptRecord", CORRUPT).schema(schema.add(CORRUPT, DataTypes.StringType))
+              .json(path);
+        }
+        case "parquet", "delta" -> {
+          raw = spark.read().options(source.options()).format(format).load(path);
+          sourceColumns = Arrays.asList(raw.columns());
+        }
+        default -> throw new InputException("unsupported input format '" + format + "' (csv, json, parquet, delta)");
+      }
+    } catch (InputException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new InputException("cannot read " + format + " input " + path + ": " + firstLine(e.getMessage()), e);
+    }
+    Map<String, String> columns = effectiveColumns(source, sourceColumns);
+    checkRequired(path, source, columns, sourceColumns);
+
+    // Position of each row in its input, taken right at the scan, before anything can reorder rows.
+    raw = raw
+        .withColumn(EventColumns.SOURCE_FILE, input_file_name())
+        .withColumn(EventColumns.INPUT_ORDER, struct(
+            col(EventColumns.SOURCE_FILE).as("file"),
+            expr("input_file_block_start()").as("block"),
+            monotonically_increasing_id().as("row")));
+
+    List<Column> out = new ArrayList<>();
+    for (String canonical : EventColumns.NAMES) {
+      out.add(canonicalValue(canonical, source, columns, raw.schema()).as(canonical));
+    }
+    out.add(col(EventColumns.SOURCE_FILE));
+    out.add(col(EventColumns.INPUT_ORDER));
+    out.add(parseTime(canonicalValue(EventColumns.EVENT_TIME, source, columns, raw.schema()), source)
+        .as(PARSED_TIME));
+    Column[] sourceCols = sourceColumns.stream().map(c -> col(quote(c))).toArray(Column[]::new);
+    Column asJson = to_json(struct(sourceCols));
+    if (textual) {
+      out.add(coalesce(col(CORRUPT), asJson).as(EventColumns.RAW_RECORD));
+      out.add(col(CORRUPT).isNotNull().as(MALFORMED));
+    } else {
+      out.add(asJson.as(EventColumns.RAW_RECORD));
+      out.add(lit(false).as(MALFORMED));
+    }
+    return raw.select(out.toArray(Column[]::new));
+  }
+
+  /** Canonical column to source column: the mapping's own, else any source column already named canonically. */
+  private static Map<String, String> effectiveColumns(SourceMapping.Source source, List<String> sourceColumns) {
+    Map<String, String> columns = new LinkedHashMap<>();
+    for (String canonical : EventColumns.NAMES) {
+      if (source.columns().containsKey(canonical)) {
+        columns.put(canonical, source.columns().get(canonical));
+      } else if (sourceColumns.contains(canonical)) {
+        columns.put(canonical, canonical);
+      }
+    }
+    return columns;
+  }
+
+  private static List<String> jsonFields(SourceMapping.Source source) {
+    Set<String> fields = new TreeSet<>(EventColumns.NAMES);
+    fields.addAll(source.columns().values());
+    return new ArrayList<>(fields);
+  }
+
+  private static void checkRequired(
+      String path, SourceMapping.Source source, Map<String, String> columns, List<String> sourceColumns) {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, String> e : source.columns().entrySet()) {
+      if (!sourceColumns.contains(e.getValue())) {
+        problems.add("mapped column '" + e.getValue() + "' (for " + e.getKey() + ") is not in the file");
+      }
+    }
+    for (String required : EventColumns.REQUIRED) {
+      if (!columns.containsKey(required) && !source.constants().containsKey(required)
+          && !source.defaults().containsKey(required)) {
+        problems.add("required column '" + required + "' is missing");
+      }
+    }
+    boolean hasCustomer = columns.containsKey(EventColumns.CUSTOMER_ID) || columns.containsKey(EventColumns.ANONYMOUS_ID)
+        || source.constants().containsKey(EventColumns.CUSTOMER_ID);
+    if (!hasCustomer) {
+      problems.add("required column '" + EventColumns.CUSTOMER_ID + "' (or '" + EventColumns.ANONYMOUS_ID
+          + "') is missing");
+    }
+    if (!problems.isEmpty()) {
+      throw new InputException("input " + path + ": " + String.join("; ", problems)
+          + ". Columns found: " + sourceColumns + ". Use --mapping FILE to rename source columns.");
+    }
+  }
+
+  private static Column canonicalValue(
+      String canonical, SourceMapping.Source source, Map<String, String> columns, StructType schema) {
+    if (source.constants().containsKey(canonical)) {
+      return lit(source.constants().get(canonical));
+    }
+    Column value;
+    if (columns.containsKey(canonical)) {
+      String sourceName = columns.get(canonical);
+      StructField field = schema.apply(sourceName);
+      Column c = col(quote(sourceName));
+      if (field.dataType() instanceof TimestampType || field.dataType() instanceof TimestampNTZType
+          || field.dataType() instanceof DateType) {
+        // Typed times keep their instant: written with an explicit offset so no mapping zone is applied again.
+        c = date_format(c.cast(DataTypes.TimestampType), "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX");
+      } else {
+        c = c.cast(DataTypes.StringType);
+      }
+      Column trimmed = trim(c);
+      value = when(length(trimmed).equalTo(0), lit(null).cast(DataTypes.StringType)).otherwise(trimmed);
+      Map<String, String> valueMap = source.values().get(canonical);
+      if (valueMap != null && !valueMap.isEmpty()) {
+        List<Column> kv = new ArrayList<>();
+        valueMap.forEach((k, v) -> {
+          kv.add(lit(k));
+          kv.add(lit(v));
+        });
+        value = coalesce(call_function("try_element_at", map(kv.toArray(Column[]::new)), value), value);
+      }
+    } else {
+      value = lit(null).cast(DataTypes.StringType);
+    }
+    if (source.defaults().containsKey(canonical)) {
+      value = coalesce(value, lit(source.defaults().get(canonical)));
+    }
+    return value;
+  }
+
+  /**
+   * Parses event time text: ISO-8601 when the mapping gives no pattern, else each pattern in turn. Text without an
+   * offset is wall-clock time in the mapping's zone (UTC when none).
+   */
+  static Column parseTime(Column text, SourceMapping.Source source) {
+    Column parsed;
+    Column zoned;
+    if (source.timestampPatterns().isEmpty()) {
+      parsed = call_function("try_to_timestamp", text);
+      zoned = text.rlike(OFFSET_AT_END);
+    } else {
+      List<Column> attempts = new ArrayList<>();
+      List<Column> zonedAttempts = new ArrayList<>();
+      for (String pattern : source.timestampPatterns()) {
+        Column attempt = call_function("try_to_timestamp", text, lit(pattern));
+        attempts.add(attempt);
+        // A pattern with a zone or offset field yields an absolute instant already.
+        zonedAttempts.add(when(attempt.isNotNull(), lit(pattern.matches(".*[XxZOVz].*"))));
+      }
+      parsed = coalesce(attempts.toArray(Column[]::new));
+      zoned = coalesce(zonedAttempts.toArray(Column[]::new));
+    }
+    if (source.zone() == null) {
+      return parsed;
+    }
+    return when(zoned, parsed).otherwise(to_utc_timestamp(parsed, source.zone()));
+  }
+
+  private static final String OFFSET_AT_END = "(Z|[+-][0-9]{2}(:?[0-9]{2})?)$";
+
+  private static String quote(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

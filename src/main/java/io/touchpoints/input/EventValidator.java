@@ -1,0 +1,156 @@
+package io.touchpoints.input;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.call_function;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.when;
+
+import io.touchpoints.config.JobConfig;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Types and checks the canonical text columns from {@link EventReader}, and splits rows into clean events and
+ * quarantine. Nothing is dropped: every row is either clean or quarantined with its reasons and raw record.
+ *
+ * <p>Narrow (no shuffle). Settings: {@code touchpoints.validation.*} (ranges, future tolerance) and
+ * {@code touchpoints.taxonomy} (channel and stage of events that carry none).
+ */
+public final class EventValidator {
+
+  /** All problems of a row, in {@link QuarantineReason} order; empty for a clean row. */
+  public static final String REASONS = "reasons";
+  /** The first of {@link #REASONS}: the code a quarantined row is filed under. */
+  public static final String REASON = "reason";
+
+  private final JobConfig.ValidationSettings settings;
+  private final Map<String, JobConfig.Taxonomy> taxonomy;
+  private final LocalDate runDate;
+
+  public EventValidator(JobConfig.ValidationSettings settings, Map<String, JobConfig.Taxonomy> taxonomy,
+      LocalDate runDate) {
+    this.settings = settings;
+    this.taxonomy = taxonomy;
+    this.runDate = runDate;
+  }
+
+  /** Adds the typed canonical columns and {@link #REASONS}; keeps the bookkeeping columns. */
+  public Dataset<Row> validate(Dataset<Row> raw) {
+    Column malformed = col(EventReader.MALFORMED);
+    Column eventType = lower(coalesce(col(EventColumns.EVENT_TYPE), lit(EventColumns.TYPE_INTERACTION)));
+    Column revenueText = col(EventColumns.REVENUE);
+    Column csat = wholeNumber(EventColumns.CSAT);
+    Column nps = wholeNumber(EventColumns.NPS);
+    Timestamp futureLimit = Timestamp.from(runDate.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+        .plus(settings.maxFuture()));
+    Column time = col(EventReader.PARSED_TIME);
+
+    Dataset<Row> typed = raw
+        .withColumn(EventColumns.EVENT_TYPE, eventType)
+        .withColumn("_revenue", tryCast(EventColumns.REVENUE, EventColumns.REVENUE_TYPE.sql()))
+        .withColumn("_csat", csat)
+        .withColumn("_nps", nps);
+
+    List<Column> checks = new ArrayList<>();
+    for (QuarantineReason reason : QuarantineReason.values()) {
+      Column failed = switch (reason) {
+        case MALFORMED_RECORD -> malformed;
+        case MISSING_CUSTOMER -> col(EventColumns.CUSTOMER_ID).isNull().and(col(EventColumns.ANONYMOUS_ID).isNull());
+        case MISSING_TIME -> col(EventColumns.EVENT_TIME).isNull();
+        case UNPARSEABLE_TIME -> col(EventColumns.EVENT_TIME).isNotNull().and(time.isNull());
+        case MISSING_TOUCHPOINT -> col(EventColumns.TOUCHPOINT).isNull();
+        case UNKNOWN_EVENT_TYPE -> col(EventColumns.EVENT_TYPE).isin(EventColumns.EVENT_TYPES.toArray()).unary_$bang();
+        case INVALID_NUMBER -> revenueText.isNotNull().and(col("_revenue").isNull())
+            .or(col(EventColumns.CSAT).isNotNull().and(col("_csat").isNull()))
+            .or(col(EventColumns.NPS).isNotNull().and(col("_nps").isNull()));
+        case CSAT_OUT_OF_RANGE -> col("_csat").lt(settings.csatMin()).or(col("_csat").gt(settings.csatMax()));
+        case NPS_OUT_OF_RANGE -> col("_nps").lt(settings.npsMin()).or(col("_nps").gt(settings.npsMax()));
+        case NEGATIVE_REVENUE -> col("_revenue").lt(0);
+        case FUTURE_TIME -> time.gt(lit(futureLimit));
+      };
+      // A malformed line has no trustworthy fields: it is filed under that reason alone.
+      Column applies = reason == QuarantineReason.MALFORMED_RECORD ? failed : malformed.unary_$bang().and(failed);
+      checks.add(when(coalesce(applies, lit(false)), lit(reason.name())));
+    }
+    Column reasons = filter(array(checks.toArray(Column[]::new)), Column::isNotNull);
+    return typed
+        .withColumn(REASONS, reasons)
+        .withColumn(EventColumns.EVENT_TIME, time)
+        .withColumn(EventColumns.REVENUE, col("_revenue"))
+        .withColumn(EventColumns.CSAT, col("_csat"))
+        .withColumn(EventColumns.NPS, col("_nps"))
+        .drop("_revenue", "_csat", "_nps", EventReader.PARSED_TIME);
+  }
+
+  /** Rows with at least one problem: reason, reasons, source file and the raw record. */
+  public static Dataset<Row> quarantine(Dataset<Row> validated) {
+    return validated
+        .filter(size(col(REASONS)).gt(0))
+        .select(
+            element_at(col(REASONS), 1).as(REASON),
+            col(REASONS),
+            col(EventColumns.SOURCE_FILE),
+            col(EventColumns.RAW_RECORD));
+  }
+
+  /** Rows without problems, typed, with channel and stage filled from the taxonomy where missing. */
+  public Dataset<Row> clean(Dataset<Row> validated) {
+    Column channel = col(EventColumns.CHANNEL);
+    Column stage = col(EventColumns.STAGE);
+    if (!taxonomy.isEmpty()) {
+      List<Column> channels = new ArrayList<>();
+      List<Column> stages = new ArrayList<>();
+      taxonomy.forEach((touchpoint, t) -> {
+        channels.add(lit(touchpoint));
+        channels.add(lit(t.channel()));
+        stages.add(lit(touchpoint));
+        stages.add(lit(t.stage()));
+      });
+      Column touchpoint = col(EventColumns.TOUCHPOINT);
+      channel = coalesce(channel, call_function("try_element_at", map(channels.toArray(Column[]::new)), touchpoint));
+      stage = coalesce(stage, call_function("try_element_at", map(stages.toArray(Column[]::new)), touchpoint));
+    }
+    List<Column> out = new ArrayList<>();
+    for (String name : EventColumns.NAMES) {
+      Column c = switch (name) {
+        case EventColumns.CHANNEL -> channel;
+        case EventColumns.STAGE -> stage;
+        default -> col(name);
+      };
+      out.add(c.cast(EventColumns.SCHEMA.apply(name).dataType()).as(name));
+    }
+    out.add(col(EventColumns.SOURCE_FILE));
+    out.add(col(EventColumns.INPUT_ORDER));
+    return validated.filter(size(col(REASONS)).equalTo(0)).select(out.toArray(Column[]::new));
+  }
+
+  /** A whole number, or null for text that is not one ("4.5", "four"). */
+  private static Column wholeNumber(String textColumn) {
+    Column d = tryCast(textColumn, "double");
+    return when(d.isNotNull().and(isnan(d).unary_$bang()).and(d.equalTo(floor(d)))
+        .and(d.between(-2147483648d, 2147483647d)), d.cast(DataTypes.IntegerType));
+  }
+
+  /** try_cast: null instead of an error for bad text, also under ANSI mode. */
+  private static Column tryCast(String column, String sqlType) {
+    return expr("try_cast(`" + column + "` as " + sqlType + ")");
+  }
+}

@@ -1,0 +1,24 @@
+package io.touchpoints.input;
+
+/**
+ * Why a row was quarantined, in priority order: a row with several problems is filed under the first, and all of
+ * them are listed in the quarantine table's {@code reasons} column.
+ */
+public enum QuarantineReason {
+  /** A CSV/JSON line that does not parse into the source's columns (wrong field count, broken quoting or JSON). */
+  MALFORMED_RECORD,
+  /** Neither customer_id nor anonymous_id. */
+  MISSING_CUSTOMER,
+  MISSING_TIME,
+  UNPARSEABLE_TIME,
+  MISSING_TOUCHPOINT,
+  /** event_type not one of interaction, conversion, churn, survey (after the mapping's value map). */
+  UNKNOWN_EVENT_TYPE,
+  /** revenue, csat or nps present but not a number (csat and nps must be whole numbers). */
+  INVALID_NUMBER,
+  CSAT_OUT_OF_RANGE,
+  NPS_OUT_OF_RANGE,
+  NEGATIVE_REVENUE,
+  /** Later than the end of the run date plus {@code validation.max_future}. */
+  FUTURE_TIME
+}

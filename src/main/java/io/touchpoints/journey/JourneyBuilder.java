@@ -1,0 +1,216 @@
+package io.touchpoints.journey;
+
+import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.call_function;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.min_by;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
+
+import io.touchpoints.config.JobConfig;
+import io.touchpoints.input.EventColumns;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Reconstructs journeys from clean, stitched events.
+ *
+ * <p>{@link #orderEvents} shuffles once: it hash-partitions events by customer_id; every later window and the
+ * journey aggregation in {@link #journeys} are keyed by customer_id (plus other columns), which that partitioning
+ * already satisfies, so Spark only sorts within partitions. Order within a customer: event_time, then event_id,
+ * then input order, so results never depend on partitioning. Parallelism: {@code spark.sql.shuffle.partitions}.
+ *
+ * <p>Rules: an exact duplicate (every canonical column equal) of an earlier row is flagged and left out. Journeys are
+ * made of interactions and conversions; a conversion closes its journey, and a gap longer than
+ * {@code journey.inactivity_timeout} starts a new one. Where events carry journey_id, journeys follow it. Sessions
+ * split a journey at gaps longer than {@code journey.session_gap}. Surveys and churn events belong to no derived
+ * journey (they keep a journey_id given in the input).
+ */
+public final class JourneyBuilder {
+
+  private final JobConfig.JourneySettings settings;
+
+  public JourneyBuilder(JobConfig.JourneySettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Orders events per customer and assigns journeys and sessions.
+   *
+   * @param stitched clean events with customer_id resolved ({@link IdentityStitcher}) and input_order
+   * @return every input row, with {@link JourneyColumns#IS_DUPLICATE}, {@link JourneyColumns#EVENT_SEQ},
+   *     journey_id and {@link JourneyColumns#SESSION_INDEX}; partitioned by customer_id
+   */
+  public Dataset<Row> orderEvents(Dataset<Row> stitched) {
+    Column customer = col(EventColumns.CUSTOMER_ID);
+    Dataset<Row> byCustomer = stitched.repartition(customer);
+
+    // Exact duplicates: same values in every canonical column; the first in input order is kept.
+    List<Column> all = new ArrayList<>();
+    for (String name : EventColumns.NAMES) {
+      all.add(col(name));
+    }
+    all.add(col(JourneyColumns.STITCHED));
+    WindowSpec sameRow = Window.partitionBy(all.toArray(Column[]::new)).orderBy(col(EventColumns.INPUT_ORDER));
+    Column duplicate = col(JourneyColumns.IS_DUPLICATE);
+    Dataset<Row> marked = byCustomer.withColumn(JourneyColumns.IS_DUPLICATE, row_number().over(sameRow).gt(1));
+
+    WindowSpec history = Window.partitionBy(customer, duplicate)
+        .orderBy(col(EventColumns.EVENT_TIME), col(EventColumns.EVENT_ID), col(EventColumns.INPUT_ORDER));
+    Dataset<Row> ordered = marked.withColumn(JourneyColumns.EVENT_SEQ, row_number().over(history));
+
+    Column type = col(EventColumns.EVENT_TYPE);
+    Column inJourney = type.isin(EventColumns.TYPE_INTERACTION, EventColumns.TYPE_CONVERSION).and(not(duplicate));
+    Column given = col(EventColumns.JOURNEY_ID);
+    Column derive = inJourney.and(given.isNull());
+    WindowSpec derived = Window.partitionBy(customer, duplicate, derive).orderBy(col(JourneyColumns.EVENT_SEQ));
+    Column previousTime = lag(col(EventColumns.EVENT_TIME), 1).over(derived);
+    Column previousType = lag(type, 1).over(derived);
+    Column startsJourney = previousTime.isNull()
+        .or(previousType.equalTo(EventColumns.TYPE_CONVERSION))
+        .or(gapMicros(previousTime).gt(settings.inactivityTimeout().toNanos() / 1000));
+    Dataset<Row> withJourneys = ordered
+        .withColumn("_starts", startsJourney.cast(DataTypes.IntegerType))
+        .withColumn("_journey_no", sum(col("_starts")).over(derived.rowsBetween(Window.unboundedPreceding(), 0)))
+        .withColumn(EventColumns.JOURNEY_ID, when(derive,
+            concat(customer, lit(":"), col("_journey_no").cast(DataTypes.StringType))).otherwise(given))
+        .drop("_starts", "_journey_no");
+
+    Column journeyMember = inJourney.and(col(EventColumns.JOURNEY_ID).isNotNull());
+    WindowSpec journey = Window.partitionBy(customer, duplicate, journeyMember, col(EventColumns.JOURNEY_ID))
+        .orderBy(col(JourneyColumns.EVENT_SEQ));
+    Column startsSession = lag(col(EventColumns.EVENT_TIME), 1).over(journey).isNull()
+        .or(gapMicros(lag(col(EventColumns.EVENT_TIME), 1).over(journey))
+            .gt(settings.sessionGap().toNanos() / 1000));
+    return withJourneys
+        .withColumn("_starts", startsSession.cast(DataTypes.IntegerType))
+        .withColumn(JourneyColumns.SESSION_INDEX, when(journeyMember,
+            sum(col("_starts")).over(journey.rowsBetween(Window.unboundedPreceding(), 0))))
+        .drop("_starts");
+  }
+
+  private static Column gapMicros(Column previousTime) {
+    return call_function("unix_micros", col(EventColumns.EVENT_TIME)).minus(call_function("unix_micros", previousTime));
+  }
+
+  /** The events table: ordered events without duplicates and bookkeeping columns. */
+  public static Dataset<Row> eventsTable(Dataset<Row> ordered) {
+    List<Column> out = new ArrayList<>();
+    for (String name : EventColumns.NAMES) {
+      out.add(col(name));
+    }
+    out.add(col(JourneyColumns.STITCHED));
+    out.add(col(JourneyColumns.EVENT_SEQ));
+    out.add(col(JourneyColumns.SESSION_INDEX));
+    out.add(col(EventColumns.SOURCE_FILE));
+    return ordered.filter(not(col(JourneyColumns.IS_DUPLICATE))).select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * One row per journey, from {@link #orderEvents}' output (its partitioning by customer_id avoids a shuffle).
+   * Applies the optional path transforms ({@code journey.drop_touchpoints}, then {@code journey.collapse_repeats})
+   * to the touchpoint list.
+   */
+  public Dataset<Row> journeys(Dataset<Row> ordered) {
+    Column type = col(EventColumns.EVENT_TYPE);
+    Column conversion = type.equalTo(EventColumns.TYPE_CONVERSION);
+    Column interaction = type.equalTo(EventColumns.TYPE_INTERACTION);
+    Dataset<Row> members = ordered.filter(not(col(JourneyColumns.IS_DUPLICATE))
+        .and(col(EventColumns.JOURNEY_ID).isNotNull())
+        .and(type.isin(EventColumns.TYPE_INTERACTION, EventColumns.TYPE_CONVERSION)));
+    // collect_list has no order after a shuffle: collect (seq, ...) structs and sort them.
+    Column touch = struct(
+        col(JourneyColumns.EVENT_SEQ).as("seq"),
+        col(EventColumns.TOUCHPOINT).as("touchpoint"),
+        col(EventColumns.EVENT_TIME).as("event_time"),
+        col(EventColumns.CHANNEL).as("channel"),
+        col(EventColumns.STAGE).as("stage"),
+        col(JourneyColumns.SESSION_INDEX).as("session"));
+    Dataset<Row> grouped = members
+        .groupBy(col(EventColumns.CUSTOMER_ID), col(EventColumns.JOURNEY_ID))
+        .agg(
+            min(col(EventColumns.EVENT_TIME)).as(JourneyColumns.START_TIME),
+            max(col(EventColumns.EVENT_TIME)).as(JourneyColumns.END_TIME),
+            array_sort(collect_list(when(interaction, touch))).as("_touches"),
+            max(col(JourneyColumns.SESSION_INDEX)).as(JourneyColumns.SESSIONS),
+            count(when(conversion, lit(1))).cast(DataTypes.IntegerType).as(JourneyColumns.CONVERSIONS),
+            min(when(conversion, col(EventColumns.EVENT_TIME))).as(JourneyColumns.CONVERSION_TIME),
+            min_by(when(conversion, col(EventColumns.TOUCHPOINT)),
+                when(conversion, col(JourneyColumns.EVENT_SEQ))).as(JourneyColumns.CONVERSION_TOUCHPOINT),
+            sum(when(conversion, col(EventColumns.REVENUE))).cast(EventColumns.REVENUE_TYPE)
+                .as(JourneyColumns.REVENUE),
+            min_by(col(EventColumns.SEGMENT), col(JourneyColumns.EVENT_SEQ)).as(JourneyColumns.SEGMENT));
+
+    Column touches = col("_touches");
+    if (!settings.dropTouchpoints().isEmpty()) {
+      Object[] dropped = settings.dropTouchpoints().toArray();
+      touches = filter(touches, t -> not(t.getField("touchpoint").isin(dropped)));
+    }
+    if (settings.collapseRepeats()) {
+      Column kept = touches;
+      touches = filter(kept, (t, i) -> i.equalTo(0).or(
+          t.getField("touchpoint").notEqual(call_function("get", kept, i.minus(1)).getField("touchpoint"))));
+    }
+    Column finalTouches = transform(touches, t -> struct(
+        t.getField("touchpoint").as("touchpoint"),
+        t.getField("event_time").as("event_time"),
+        t.getField("channel").as("channel"),
+        t.getField("stage").as("stage"),
+        t.getField("session").as("session")));
+    return grouped
+        .withColumn(JourneyColumns.TOUCHPOINTS, finalTouches)
+        .select(
+            col(JourneyColumns.JOURNEY_ID),
+            col(JourneyColumns.CUSTOMER_ID),
+            col(JourneyColumns.START_TIME),
+            col(JourneyColumns.END_TIME),
+            col(JourneyColumns.TOUCHPOINTS),
+            array_join(transform(col(JourneyColumns.TOUCHPOINTS), t -> t.getField("touchpoint")),
+                JourneyColumns.PATH_SEPARATOR).as(JourneyColumns.PATH),
+            size(col(JourneyColumns.TOUCHPOINTS)).as(JourneyColumns.TOUCHES),
+            coalesce(col(JourneyColumns.SESSIONS), lit(0)).cast(DataTypes.IntegerType).as(JourneyColumns.SESSIONS),
+            col(JourneyColumns.CONVERSIONS).gt(0).as(JourneyColumns.CONVERTED),
+            col(JourneyColumns.CONVERSIONS),
+            col(JourneyColumns.CONVERSION_TIME),
+            col(JourneyColumns.CONVERSION_TOUCHPOINT),
+            col(JourneyColumns.REVENUE),
+            col(JourneyColumns.SEGMENT));
+  }
+
+  /**
+   * The paths table: journeys aggregated by path, in the format attribution tools exchange. Shuffles once, on path
+   * (small: one row per distinct path after partial aggregation).
+   */
+  public static Dataset<Row> paths(Dataset<Row> journeys) {
+    return journeys
+        .groupBy(col(JourneyColumns.PATH))
+        .agg(
+            count(lit(1)).as(JourneyColumns.JOURNEYS),
+            sum(col(JourneyColumns.CONVERSIONS)).as(JourneyColumns.TOTAL_CONVERSIONS),
+            coalesce(sum(col(JourneyColumns.REVENUE)), lit(0).cast(EventColumns.REVENUE_TYPE))
+                .cast(EventColumns.REVENUE_TYPE).as(JourneyColumns.TOTAL_CONVERSION_VALUE),
+            count(when(not(col(JourneyColumns.CONVERTED)), lit(1))).as(JourneyColumns.TOTAL_NULL));
+  }
+}

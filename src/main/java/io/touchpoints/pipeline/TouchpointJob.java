@@ -1,0 +1,156 @@
+package io.touchpoints.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.touchpoints.config.JobConfig;
+import io.touchpoints.config.ConfigurationException;
+import io.touchpoints.input.EventReader;
+import io.touchpoints.input.InputException;
+import io.touchpoints.input.EventValidator;
+import io.touchpoints.input.SourceMapping;
+import io.touchpoints.journey.IdentityStitcher;
+import io.touchpoints.journey.JourneyBuilder;
+import io.touchpoints.journey.JourneyColumns;
+import io.touchpoints.output.DeltaTables;
+import io.touchpoints.output.RunLedger;
+import io.touchpoints.output.TableNames;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Runs the pipeline's stages against one session and records each in the runs ledger.
+ *
+ * <p>Stages: {@code ingest} (read, map, validate; writes quarantine), {@code journeys} (stitch, de-duplicate, order,
+ * sessions, journeys; writes events, journeys and paths). Each runs under a Spark job group named
+ * {@code touchpoints:<stage>}, visible in the Spark UI. A run reconciles its rows: rows read = rows kept + rows
+ * quarantined + duplicates dropped, or it fails.
+ */
+public final class TouchpointJob {
+
+  private final SparkSession spark;
+  private final JobConfig config;
+  private final StageReporter reporter;
+  private final DeltaTables tables;
+  private final List<StageResult> results = new ArrayList<>();
+
+  public TouchpointJob(SparkSession spark, JobConfig config, StageReporter reporter) {
+    this.spark = spark;
+    this.config = config;
+    this.reporter = reporter;
+    this.tables = new DeltaTables(spark, config.outputPath());
+  }
+
+  /** Row counts of a run, printed at its end and stored in the ledger. */
+  public record Reconciliation(long read, long kept, long quarantined, long duplicates, long journeys, long paths) {
+    public boolean balanced() {
+      return read == kept + quarantined + duplicates;
+    }
+  }
+
+  /**
+   * Ingests the input and rebuilds journeys for the configured run date.
+   *
+   * @param command the CLI command, for the ledger
+   * @throws io.touchpoints.input.InputException for input that cannot be read (nothing written)
+   * @throws IllegalStateException when the row counts do not reconcile
+   */
+  public Reconciliation runJourneys(String command) {
+    String runId = UUID.randomUUID().toString();
+    RunLedger.RunInfo info = new RunLedger.RunInfo(runId, command, config.inputPath(), AppVersion.get(),
+        config.hash(), config.toJson());
+    try {
+      tables.requireWritable();
+      SourceMapping mapping = config.mappingPath().isBlank()
+          ? SourceMapping.identity() : SourceMapping.load(config.mappingPath());
+      EventValidator validator = new EventValidator(config.validation(), config.taxonomy(), config.runDate());
+
+      // Ingest: every row is read once for the count, once for quarantine and once more for journeys; reading the
+      // source again is cheaper than caching raw text, and the count must not come from the rows it checks.
+      Instant ingestStart = Instant.now();
+      jobGroup("ingest", "read, map and validate " + config.inputPath());
+      Dataset<Row> raw = new EventReader(spark).read(config.inputPath(), config.inputFormat(), mapping);
+      Dataset<Row> validated = validator.validate(raw);
+      long read = raw.count();
+      tables.replaceRunDate(TableNames.QUARANTINE, EventValidator.quarantine(validated), config.runDate());
+      long quarantined = tables.readRunDate(TableNames.QUARANTINE, config.runDate()).count();
+      record(new StageResult("ingest", StageResult.OK, ingestStart, since(ingestStart), read, read - quarantined,
+          quarantined, null, null),
+          StageReporter.count(read) + " rows read, " + StageReporter.count(quarantined) + " quarantined");
+
+      Instant journeyStart = Instant.now();
+      jobGroup("journeys", "stitch identities, order events, build journeys");
+      JourneyBuilder builder = new JourneyBuilder(config.journey());
+      Dataset<Row> stitched = IdentityStitcher.stitch(validator.clean(validated), config.journey().stitchIdentities());
+      // Reused by the duplicate count, the events table and the journeys: computed once.
+      Dataset<Row> ordered = builder.orderEvents(stitched).persist();
+      long duplicates;
+      long kept;
+      long journeys;
+      long paths;
+      try {
+        duplicates = ordered.filter(col(JourneyColumns.IS_DUPLICATE)).count();
+        tables.replaceRunDate(TableNames.EVENTS, JourneyBuilder.eventsTable(ordered), config.runDate());
+        kept = tables.readRunDate(TableNames.EVENTS, config.runDate()).count();
+        tables.replaceRunDate(TableNames.JOURNEYS, builder.journeys(ordered), config.runDate());
+      } finally {
+        ordered.unpersist();
+      }
+      Dataset<Row> journeyTable = tables.readRunDate(TableNames.JOURNEYS, config.runDate())
+          .drop(TableNames.RUN_DATE);
+      journeys = journeyTable.count();
+      tables.replaceRunDate(TableNames.PATHS, JourneyBuilder.paths(journeyTable), config.runDate());
+      paths = tables.readRunDate(TableNames.PATHS, config.runDate()).count();
+      Reconciliation counts = new Reconciliation(read, kept, quarantined, duplicates, journeys, paths);
+      if (!counts.balanced()) {
+        throw new IllegalStateException("row counts do not reconcile: read " + read + " != kept " + kept
+            + " + quarantined " + quarantined + " + duplicates " + duplicates);
+      }
+      record(new StageResult("journeys", StageResult.OK, journeyStart, since(journeyStart), read - quarantined, kept,
+          null, duplicates, null),
+          StageReporter.count(kept) + " events kept, " + StageReporter.count(duplicates) + " duplicates dropped, "
+              + StageReporter.count(journeys) + " journeys, " + StageReporter.count(paths) + " distinct paths");
+      reporter.line(String.format("rows read %s = kept %s + quarantined %s + duplicates %s",
+          StageReporter.count(read), StageReporter.count(kept), StageReporter.count(quarantined),
+          StageReporter.count(duplicates)));
+      RunLedger.append(spark, tables, config.runDate(), info, results);
+      return counts;
+    } catch (InputException | ConfigurationException e) {
+      // Bad input or settings: nothing has been written, and nothing is (not even the ledger).
+      throw e;
+    } catch (RuntimeException e) {
+      results.add(new StageResult("run", StageResult.FAILED, Instant.now(), 0, null, null, null, null,
+          String.valueOf(e.getMessage())));
+      try {
+        RunLedger.append(spark, tables, config.runDate(), info, results);
+      } catch (RuntimeException ledgerFailure) {
+        e.addSuppressed(ledgerFailure);
+      }
+      throw e;
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  public List<StageResult> results() {
+    return List.copyOf(results);
+  }
+
+  private void record(StageResult result, String message) {
+    results.add(result);
+    reporter.stage(result.stage(), message, result.seconds());
+  }
+
+  private void jobGroup(String stage, String description) {
+    spark.sparkContext().setJobGroup("touchpoints:" + stage, description, false);
+  }
+
+  private static double since(Instant start) {
+    return Duration.between(start, Instant.now()).toMillis() / 1000.0;
+  }
+}
