@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -169,6 +170,10 @@ public final class SyntheticLogGenerator {
     }
     try {
       FileSystem fs = eventsDir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      // A checksum file system (the local one) hides and writes .crc side files; the raw one does neither.
+      if (fs instanceof ChecksumFileSystem checksummed) {
+        fs = checksummed.getRawFileSystem();
+      }
       if (singleFile && settings.format().equals("csv")) {
         renameSingleCsv(fs, eventsDir);
       }
