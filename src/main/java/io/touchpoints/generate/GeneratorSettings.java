@@ -6,6 +6,7 @@ import java.io.Serializable;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Settings of one synthetic data set: how many customers over which window, the random seed, the planted
@@ -73,7 +74,7 @@ public record GeneratorSettings(
     requireShare(KEY_ANONYMOUS_SHARE, anonymousShare, 1.0);
     requireShare(KEY_DUPLICATE_SHARE, duplicateShare, MAX_PROBLEM_SHARE);
     requireShare(KEY_INVALID_SHARE, invalidShare, MAX_PROBLEM_SHARE);
-    String normalisedFormat = format == null ? null : format.trim().toLowerCase(java.util.Locale.ROOT);
+    String normalisedFormat = format == null ? null : format.trim().toLowerCase(Locale.ROOT);
     if (normalisedFormat == null || !FORMATS.contains(normalisedFormat)) {
       throw new IllegalArgumentException(
           KEY_FORMAT + " must be one of " + String.join(", ", FORMATS) + ", got '" + format + "'");

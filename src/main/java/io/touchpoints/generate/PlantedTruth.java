@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,10 +42,10 @@ public record PlantedTruth(
 
   public PlantedTruth {
     touchpoints = List.copyOf(touchpoints);
-    startDistribution = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(startDistribution));
+    startDistribution = Collections.unmodifiableMap(new LinkedHashMap<>(startDistribution));
     Map<String, Map<String, Double>> rows = new LinkedHashMap<>();
-    transitions.forEach((from, row) -> rows.put(from, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(row))));
-    transitions = java.util.Collections.unmodifiableMap(rows);
+    transitions.forEach((from, row) -> rows.put(from, Collections.unmodifiableMap(new LinkedHashMap<>(row))));
+    transitions = Collections.unmodifiableMap(rows);
   }
 
   /**
@@ -98,7 +99,7 @@ public record PlantedTruth(
       long churnEvents,
       long churnedCustomers) {
     public RealisedCounts {
-      invalidRows = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(invalidRows));
+      invalidRows = Collections.unmodifiableMap(new LinkedHashMap<>(invalidRows));
     }
 
     /** All invalid rows, whatever the reason. */
