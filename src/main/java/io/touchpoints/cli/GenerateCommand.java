@@ -74,17 +74,13 @@ final class GenerateCommand implements Callable<Integer> {
       throw new ConfigurationException(e.getMessage());
     }
     SparkSession spark = SparkCommand.startSession(resolved, master, "generate");
-    try {
-      Instant start = Instant.now();
-      PlantedTruth truth = SyntheticLogGenerator.write(spark, settings);
-      new StageReporter(System.out).stage("generate",
-          StageReporter.count(truth.realised().rowsWritten()) + " rows for "
-              + StageReporter.count(settings.customers()) + " customers written to " + output + "/"
-              + SyntheticLogGenerator.EVENTS_DIR + ", truth in " + output + "/" + SyntheticLogGenerator.TRUTH_FILE,
-          Duration.between(start, Instant.now()).toMillis() / 1000.0);
-      return 0;
-    } finally {
-      spark.stop();
-    }
+    Instant start = Instant.now();
+    PlantedTruth truth = SyntheticLogGenerator.write(spark, settings);
+    new StageReporter(System.out).stage("generate",
+        StageReporter.count(truth.realised().rowsWritten()) + " rows for "
+            + StageReporter.count(settings.customers()) + " customers written to " + output + "/"
+            + SyntheticLogGenerator.EVENTS_DIR + ", truth in " + output + "/" + SyntheticLogGenerator.TRUTH_FILE,
+        Duration.between(start, Instant.now()).toMillis() / 1000.0);
+    return 0;
   }
 }

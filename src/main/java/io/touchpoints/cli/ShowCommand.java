@@ -90,19 +90,15 @@ final class ShowCommand implements Callable<Integer> {
     opts.put("output.path", output);
     JobConfig resolved = JobConfig.load(config, conf, opts);
     SparkSession spark = SparkCommand.startSession(resolved, master, "show");
-    try {
-      DeltaTables tables = new DeltaTables(spark, resolved.outputPath());
-      Dataset<Row> rows = table.equals(TableNames.RUNS) && date == null
-          ? tables.read(table) : tables.readRunDate(table, date);
-      List<Column> order = ORDER.get(table);
-      if (order != null) {
-        rows = rows.orderBy(order.toArray(Column[]::new));
-      }
-      print(rows);
-      return 0;
-    } finally {
-      spark.stop();
+    DeltaTables tables = new DeltaTables(spark, resolved.outputPath());
+    Dataset<Row> rows = table.equals(TableNames.RUNS) && date == null
+        ? tables.read(table) : tables.readRunDate(table, date);
+    List<Column> order = ORDER.get(table);
+    if (order != null) {
+      rows = rows.orderBy(order.toArray(Column[]::new));
     }
+    print(rows);
+    return 0;
   }
 
   private void print(Dataset<Row> rows) {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 
 /**
  * A command that needs a Spark session: resolves the configuration, builds the session in the one factory, runs,
- * and stops the session. Failures propagate to {@link TouchpointsCli}, which maps them to exit codes.
+ * and returns its exit code ({@link TouchpointsCli#main} stops the session). Failures propagate to {@link TouchpointsCli}, which maps them to exit codes.
  */
 abstract class SparkCommand implements Callable<Integer> {
 
@@ -32,11 +32,6 @@ abstract class SparkCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JobConfig config = options.resolve();
-    SparkSession spark = startSession(config, options.master, name());
-    try {
-      return run(spark, config);
-    } finally {
-      spark.stop();
-    }
+    return run(startSession(config, options.master, name()), config);
   }
 }

@@ -4,6 +4,7 @@ import io.touchpoints.config.ConfigurationException;
 import io.touchpoints.input.InputException;
 import io.touchpoints.pipeline.AppVersion;
 import java.io.PrintWriter;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -46,14 +47,25 @@ public final class TouchpointsCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    int code = execute(args);
+    // Stopped here, not in the commands, so that tests can run commands on their shared session.
+    SparkSession.getDefaultSession().foreach(session -> {
+      session.stop();
+      return null;
+    });
+    System.exit(code);
   }
 
   /** Runs a command line and returns its exit code (tests call this instead of main). */
   public static int execute(String... args) {
+    return execute(new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs a command line with error messages to {@code err}. */
+  public static int execute(PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new TouchpointsCli());
+    cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      PrintWriter err = commandLine.getErr();
       if (e instanceof InputException || e instanceof ConfigurationException) {
         err.println("error: " + e.getMessage());
         err.flush();

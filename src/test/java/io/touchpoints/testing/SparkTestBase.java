@@ -7,7 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
@@ -46,6 +50,16 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
   /** The shared session. */
   protected SparkSession session() {
     return spark();
+  }
+
+  /**
+   * The same rows with every column nullable: hand-written expected frames are nullable, while Spark marks
+   * computed columns non-null, and spark-testing-base compares schemas exactly.
+   */
+  protected Dataset<Row> nullable(Dataset<Row> df) {
+    StructType schema = new StructType(java.util.Arrays.stream(df.schema().fields())
+        .map(f -> new StructField(f.name(), f.dataType(), true, f.metadata())).toArray(StructField[]::new));
+    return session().createDataFrame(df.rdd(), schema);
   }
 
   /** A fresh temporary directory, removed by the JVM's temp cleanup of the OS. */
