@@ -23,6 +23,9 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,6 +42,9 @@ final class ShowCommand implements Callable<Integer> {
       TableNames.JOURNEYS, List.of(col("customer_id"), col("start_time")),
       TableNames.PATHS, List.of(col("journeys").desc(), col("path")),
       TableNames.RUNS, List.of(col("started_at").desc(), col("stage")));
+
+  @Spec
+  CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "TABLE", description = "Table name, e.g. journeys, paths, quarantine, runs.")
   String table;
@@ -70,11 +76,11 @@ final class ShowCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!List.of("table", "csv", "json").contains(format)) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+      throw new ParameterException(spec.commandLine(),
           "--format must be table, csv or json, got '" + format + "'");
     }
     if (limit < 1) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+      throw new ParameterException(spec.commandLine(),
           "--limit must be at least 1, got " + limit);
     }
     LocalDate date = null;
@@ -82,7 +88,7 @@ final class ShowCommand implements Callable<Integer> {
       try {
         date = LocalDate.parse(runDate);
       } catch (DateTimeParseException e) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+        throw new ParameterException(spec.commandLine(),
             "--run-date must be yyyy-MM-dd, got '" + runDate + "'");
       }
     }
