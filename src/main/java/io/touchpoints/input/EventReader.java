@@ -123,8 +123,11 @@ public final class EventReader {
             throw new InputException("no header line found in " + path);
           }
           sourceColumns = Arrays.asList(headerSchema.fieldNames());
+          // Column pruning makes the parser count only the selected fields, so a line with too many or too few
+          // fields would not be flagged as malformed: every field is parsed.
           raw = spark.read().options(source.options()).option("header", "true")
               .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
+              .option("columnPruning", "false")
               .schema(headerSchema.add(CORRUPT, DataTypes.StringType)).csv(path);
         }
         case "json" -> {
