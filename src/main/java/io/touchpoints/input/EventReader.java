@@ -292,7 +292,9 @@ public final class EventReader {
     return when(zoned, parsed).otherwise(to_utc_timestamp(parsed, source.zone()));
   }
 
-  private static final String OFFSET_AT_END = "(Z|[+-][0-9]{2}(:?[0-9]{2})?)$";
+  /** An offset after a time of day; a date alone ("2018-02-01") ends in "-01", which is not an offset. */
+  private static final String OFFSET_AT_END =
+      "[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]*)?)?\\s*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$";
 
   private static String quote(String name) {
     return "`" + name.replace("`", "``") + "`";
