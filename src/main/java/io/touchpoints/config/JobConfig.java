@@ -47,7 +47,13 @@ public record JobConfig(
   private static final String DEFAULTS_RESOURCE = "io/touchpoints/defaults/touchpoints.conf";
 
   /** Bounds on validated values. */
-  public record ValidationSettings(Duration maxFuture, int csatMin, int csatMax, int npsMin, int npsMax) {}
+  public record ValidationSettings(Duration maxFuture, int csatMin, int csatMax, int npsMin, int npsMax) {
+    public ValidationSettings {
+      if (maxFuture == null || maxFuture.isNegative()) {
+        throw new ConfigurationException("validation.max_future must be zero or a positive duration, got " + maxFuture);
+      }
+    }
+  }
 
   /** Journey reconstruction settings; see {@code journey} in the defaults file. */
   public record JourneySettings(

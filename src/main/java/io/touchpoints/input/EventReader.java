@@ -123,8 +123,11 @@ public final class EventReader {
             throw new InputException("no header line found in " + path);
           }
           sourceColumns = Arrays.asList(headerSchema.fieldNames());
+          // Column pruning makes the parser count only the selected fields, so a line with too many or too few
+          // fields would not be flagged as malformed: every field is parsed.
           raw = spark.read().options(source.options()).option("header", "true")
               .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
+              .option("columnPruning", "false")
               .schema(headerSchema.add(CORRUPT, DataTypes.StringType)).csv(path);
         }
         case "json" -> {
@@ -165,7 +168,14 @@ public final class EventReader {
     }
     out.add(col(EventColumns.SOURCE_FILE));
     out.add(col(EventColumns.INPUT_ORDER));
-    out.add(parseTime(canonicalValue(EventColumns.EVENT_TIME, source, columns, raw.schema()), source)
+    // A typed time is written as ISO-8601 with an offset (see canonicalValue): the mapping's patterns are for text.
+    SourceMapping.Source timeSource = source;
+    if (columns.containsKey(EventColumns.EVENT_TIME) && !source.constants().containsKey(EventColumns.EVENT_TIME)
+        && isTime(raw.schema().apply(columns.get(EventColumns.EVENT_TIME)))) {
+      timeSource = new SourceMapping.Source(source.path(), source.format(), source.options(), source.columns(),
+          source.constants(), source.defaults(), source.values(), List.of(), source.zone());
+    }
+    out.add(parseTime(canonicalValue(EventColumns.EVENT_TIME, source, columns, raw.schema()), timeSource)
         .as(PARSED_TIME));
     Column[] sourceCols = sourceColumns.stream().map(c -> col(quote(c))).toArray(Column[]::new);
     Column asJson = to_json(struct(sourceCols));
@@ -234,8 +244,7 @@ public final class EventReader {
       String sourceName = columns.get(canonical);
       StructField field = schema.apply(sourceName);
       Column c = col(quote(sourceName));
-      if (field.dataType() instanceof TimestampType || field.dataType() instanceof TimestampNTZType
-          || field.dataType() instanceof DateType) {
+      if (isTime(field)) {
         // Typed times keep their instant: written with an explicit offset so no mapping zone is applied again.
         c = date_format(c.cast(DataTypes.TimestampType), "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX");
       } else {
@@ -289,7 +298,14 @@ public final class EventReader {
     return when(zoned, parsed).otherwise(to_utc_timestamp(parsed, source.zone()));
   }
 
-  private static final String OFFSET_AT_END = "(Z|[+-][0-9]{2}(:?[0-9]{2})?)$";
+  /** An offset after a time of day; a date alone ("2018-02-01") ends in "-01", which is not an offset. */
+  private static final String OFFSET_AT_END =
+      "[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]*)?)?\\s*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$";
+
+  private static boolean isTime(StructField field) {
+    return field.dataType() instanceof TimestampType || field.dataType() instanceof TimestampNTZType
+        || field.dataType() instanceof DateType;
+  }
 
   private static String quote(String name) {
     return "`" + name.replace("`", "``") + "`";

@@ -1,0 +1,236 @@
+package io.touchpoints.input;
+
+import static io.touchpoints.input.EventValidator.REASON;
+import static io.touchpoints.input.EventValidator.REASONS;
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.touchpoints.config.JobConfig;
+import io.touchpoints.testing.SparkTestBase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reading and validating a hand-written CSV: one quarantined row per {@link QuarantineReason}, clean rows typed and
+ * completed from the taxonomy, the count balance, and FUTURE_TIME relative to the run date.
+ */
+class EventValidationTest extends SparkTestBase {
+
+  private static final LocalDate RUN_DATE = LocalDate.of(2024, 3, 10);
+  /** End of the run date (2024-03-11T00:00Z) plus max_future (1 day). */
+  private static final String FUTURE_LIMIT = "2024-03-12T00:00:00Z";
+
+  private static final JobConfig.ValidationSettings SETTINGS =
+      new JobConfig.ValidationSettings(Duration.ofDays(1), 1, 5, 0, 10);
+  private static final Map<String, JobConfig.Taxonomy> TAXONOMY = Map.of(
+      "email", new JobConfig.Taxonomy("owned", "pre_purchase"),
+      "web_visit", new JobConfig.Taxonomy("owned", "pre_purchase"),
+      "survey", new JobConfig.Taxonomy("service", "post_purchase"));
+
+  private static final String HEADER =
+      "event_id,customer_id,anonymous_id,event_time,touchpoint,event_type,channel,stage,revenue,csat,nps";
+  private static final String MALFORMED_LINE = "e10,,,not-a-time,email,,,,,,,one-field-too-many";
+
+  /** Clean rows: event_id e01..e05. */
+  private static final List<String> CLEAN_LINES = List.of(
+      "e01,c1,,2024-03-01T10:00:00Z,email,,,,,,",
+      "e02,c1,,2024-03-02T11:00:00Z,web_visit,CONVERSION,web,,19.99,,",
+      "e03,,a9,2024-03-10T23:59:59Z,survey,Survey,,purchase,,5,10",
+      "e04,c2,,2024-03-12T00:00:00Z,unlisted,churn,,,0,1,0",
+      "e05,c2,,2024-03-03T08:30:00Z,email,Interaction,,,,,");
+
+  /** One quarantined row per reason (two for INVALID_NUMBER and MALFORMED_RECORD), and one with two problems. */
+  private static final List<String> BAD_LINES = List.of(
+      MALFORMED_LINE,
+      "e11,,,2024-03-01T10:00:00Z,email,,,,,,",
+      "e12,c3,,,email,,,,,,",
+      "e13,c3,,yesterday,email,,,,,,",
+      "e14,c3,,2024-03-01T10:00:00Z,,,,,,,",
+      "e15,c3,,2024-03-01T10:00:00Z,email,click,,,,,",
+      "e16,c3,,2024-03-01T10:00:00Z,survey,survey,,,,4.5,",
+      "e17,c3,,2024-03-01T10:00:00Z,checkout,conversion,,,abc,,",
+      "e18,c3,,2024-03-01T10:00:00Z,survey,survey,,,,6,",
+      "e19,c3,,2024-03-01T10:00:00Z,survey,survey,,,,,11",
+      "e20,c3,,2024-03-01T10:00:00Z,checkout,conversion,,,-5.00,,",
+      "e21,c3,,2024-03-12T00:00:01Z,email,,,,,,",
+      "e22,c3,,,email,,,,,abc,",
+      "e23,c3,,2024-03-01T10:00:00Z,email"); // too few fields: malformed too
+
+  private static final StructType QUARANTINE_SCHEMA = new StructType()
+      .add(REASON, DataTypes.StringType)
+      .add(REASONS, DataTypes.createArrayType(DataTypes.StringType, true));
+
+  private static Row q(String... reasons) {
+    return RowFactory.create(reasons[0], Arrays.asList(reasons));
+  }
+
+  /** The same rows with every column (and array element) nullable: expected frames do not model nullability. */
+  private Dataset<Row> nullable(Dataset<Row> df) {
+    StructType schema = new StructType();
+    for (var f : df.schema().fields()) {
+      var type = f.dataType() instanceof org.apache.spark.sql.types.ArrayType a
+          ? DataTypes.createArrayType(a.elementType(), true) : f.dataType();
+      schema = schema.add(f.name(), type, true);
+    }
+    return session().createDataFrame(df.javaRDD(), schema);
+  }
+
+  private static Path eventsCsv;
+
+  private Path csv() {
+    if (eventsCsv == null) {
+      try {
+        Path dir = newTempDir("validation");
+        eventsCsv = dir.resolve("events.csv");
+        StringBuilder text = new StringBuilder(HEADER).append('\n');
+        // Clean and bad rows interleaved, so nothing depends on where a row sits.
+        for (int i = 0; i < Math.max(CLEAN_LINES.size(), BAD_LINES.size()); i++) {
+          if (i < BAD_LINES.size()) {
+            text.append(BAD_LINES.get(i)).append('\n');
+          }
+          if (i < CLEAN_LINES.size()) {
+            text.append(CLEAN_LINES.get(i)).append('\n');
+          }
+        }
+        Files.writeString(eventsCsv, text.toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return eventsCsv;
+  }
+
+  private Dataset<Row> raw() {
+    return new EventReader(session()).read(csv().toString(), "csv", SourceMapping.identity());
+  }
+
+  private static EventValidator validator(LocalDate runDate) {
+    return new EventValidator(SETTINGS, TAXONOMY, runDate);
+  }
+
+  @Test
+  void everyQuarantineReasonIsFiledWithAllItsProblemsInPriorityOrder() {
+    Dataset<Row> quarantine = EventValidator.quarantine(validator(RUN_DATE).validate(raw()));
+    Dataset<Row> expected = session().createDataFrame(List.of(
+        q("MALFORMED_RECORD"),
+        q("MALFORMED_RECORD"),
+        q("MISSING_CUSTOMER"),
+        q("MISSING_TIME"),
+        q("UNPARSEABLE_TIME"),
+        q("MISSING_TOUCHPOINT"),
+        q("UNKNOWN_EVENT_TYPE"),
+        q("INVALID_NUMBER"),
+        q("INVALID_NUMBER"),
+        q("CSAT_OUT_OF_RANGE"),
+        q("NPS_OUT_OF_RANGE"),
+        q("NEGATIVE_REVENUE"),
+        q("FUTURE_TIME"),
+        q("MISSING_TIME", "INVALID_NUMBER")), QUARANTINE_SCHEMA);
+    assertDataFrameNoOrderEquals(expected, nullable(quarantine.select(REASON, REASONS)));
+    assertThat(Arrays.stream(QuarantineReason.values()).map(Enum::name).toList())
+        .as("every reason code is covered by the expected rows")
+        .allMatch(r -> expected.filter(col(REASON).equalTo(r)).count() > 0);
+  }
+
+  @Test
+  void rawRecordIsTheMalformedLineItselfOrTheSourceColumnsAsJson() {
+    Dataset<Row> quarantine = EventValidator.quarantine(validator(RUN_DATE).validate(raw()));
+    List<Row> malformed = quarantine.filter(col(REASON).equalTo("MALFORMED_RECORD")
+            .and(col(EventColumns.RAW_RECORD).startsWith("e10,")))
+        .select(EventColumns.RAW_RECORD, EventColumns.SOURCE_FILE).collectAsList();
+    assertThat(malformed).as("malformed rows of line e10").hasSize(1);
+    assertThat(malformed.get(0).getString(0)).as("raw record of the malformed line").isEqualTo(MALFORMED_LINE);
+    assertThat(malformed.get(0).getString(1)).as("source file of the malformed line").endsWith("/events.csv");
+    List<String> negative = quarantine.filter(col(REASON).equalTo("NEGATIVE_REVENUE"))
+        .select(EventColumns.RAW_RECORD).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(negative).as("raw record of the negative revenue row: its source fields as read, as JSON")
+        .containsExactly("{\"event_id\":\"e20\",\"customer_id\":\"c3\",\"event_time\":\"2024-03-01T10:00:00Z\","
+            + "\"touchpoint\":\"checkout\",\"event_type\":\"conversion\",\"revenue\":\"-5.00\"}");
+  }
+
+  private static Timestamp ts(String instant) {
+    return Timestamp.from(Instant.parse(instant));
+  }
+
+  /** A clean row in {@link EventColumns#SCHEMA} order. */
+  private static Row clean(String customer, String time, String touchpoint, String type, String channel,
+      String stage, String revenue, Integer csat, Integer nps, String eventId, String anonymous) {
+    return RowFactory.create(customer, ts(time), touchpoint, type, channel, stage,
+        revenue == null ? null : new BigDecimal(revenue), csat, nps, null, eventId, anonymous, null, null);
+  }
+
+  @Test
+  void cleanRowsAreTypedAndCompletedFromTheTaxonomyOnlyWhereAbsent() {
+    EventValidator v = validator(RUN_DATE);
+    Dataset<Row> clean = v.clean(v.validate(raw()));
+    assertThat(clean.schema().apply(EventColumns.EVENT_TIME).dataType()).as("event_time type")
+        .isEqualTo(DataTypes.TimestampType);
+    assertThat(clean.schema().apply(EventColumns.REVENUE).dataType()).as("revenue type")
+        .isEqualTo(DataTypes.createDecimalType(18, 4));
+    assertThat(clean.schema().apply(EventColumns.CSAT).dataType()).as("csat type").isEqualTo(DataTypes.IntegerType);
+    assertThat(clean.schema().apply(EventColumns.NPS).dataType()).as("nps type").isEqualTo(DataTypes.IntegerType);
+    Dataset<Row> expected = session().createDataFrame(List.of(
+        // no type: interaction; channel and stage from the taxonomy
+        clean("c1", "2024-03-01T10:00:00Z", "email", "interaction", "owned", "pre_purchase", null, null, null,
+            "e01", null),
+        // upper-case type; own channel kept, stage from the taxonomy
+        clean("c1", "2024-03-02T11:00:00Z", "web_visit", "conversion", "web", "pre_purchase", "19.99", null, null,
+            "e02", null),
+        // anonymous only; own stage kept, channel from the taxonomy; on the run date itself
+        clean(null, "2024-03-10T23:59:59Z", "survey", "survey", "service", "purchase", null, 5, 10, "e03", "a9"),
+        // exactly at the future limit; touchpoint not in the taxonomy: no channel, no stage; boundary values
+        clean("c2", FUTURE_LIMIT, "unlisted", "churn", null, null, "0", 1, 0, "e04", null),
+        clean("c2", "2024-03-03T08:30:00Z", "email", "interaction", "owned", "pre_purchase", null, null, null,
+            "e05", null)), EventColumns.SCHEMA);
+    assertDataFrameNoOrderEquals(expected, nullable(clean.select(EventColumns.NAMES.stream().map(c -> col(c))
+        .toArray(org.apache.spark.sql.Column[]::new))));
+  }
+
+  @Test
+  void rowsReadEqualCleanPlusQuarantined() {
+    EventValidator v = validator(RUN_DATE);
+    Dataset<Row> raw = raw();
+    Dataset<Row> validated = v.validate(raw);
+    long read = raw.count();
+    long clean = v.clean(validated).count();
+    long quarantined = EventValidator.quarantine(validated).count();
+    assertThat(read).as("rows read (data lines of the file)").isEqualTo(CLEAN_LINES.size() + BAD_LINES.size());
+    assertThat(clean).as("clean rows").isEqualTo(CLEAN_LINES.size());
+    assertThat(quarantined).as("quarantined rows").isEqualTo(BAD_LINES.size());
+    assertThat(clean + quarantined).as("clean + quarantined").isEqualTo(read);
+  }
+
+  @Test
+  void futureTimeIsRelativeToTheRunDate() {
+    // One day earlier: the limit moves to 2024-03-11T00:00Z, so e04 (2024-03-12T00:00Z) and e21 are future,
+    // e03 (2024-03-10T23:59:59Z) is not.
+    Dataset<Row> earlier = EventValidator.quarantine(validator(RUN_DATE.minusDays(1)).validate(raw()));
+    assertThat(earlier.filter(col(REASON).equalTo("FUTURE_TIME")).count())
+        .as("future rows with run date %s", RUN_DATE.minusDays(1)).isEqualTo(2);
+    // Two days earlier: the limit is 2024-03-10T00:00Z and e03 is future as well.
+    Dataset<Row> twoEarlier = EventValidator.quarantine(validator(RUN_DATE.minusDays(2)).validate(raw()));
+    assertThat(twoEarlier.filter(col(REASON).equalTo("FUTURE_TIME")).count())
+        .as("future rows with run date %s", RUN_DATE.minusDays(2)).isEqualTo(3);
+    // With max_future 0 the limit is the end of the run date: e04 and e21 are future, e03 is not.
+    EventValidator strict = new EventValidator(new JobConfig.ValidationSettings(Duration.ZERO, 1, 5, 0, 10),
+        TAXONOMY, RUN_DATE);
+    assertThat(EventValidator.quarantine(strict.validate(raw())).filter(col(REASON).equalTo("FUTURE_TIME")).count())
+        .as("future rows with max_future 0").isEqualTo(2);
+  }
+}
