@@ -1,0 +1,20 @@
+package io.touchpoints.output;
+
+import java.util.List;
+
+/** The Delta tables under {@code --output DIR}, one folder each. */
+public final class TableNames {
+  public static final String EVENTS = "events";
+  public static final String QUARANTINE = "quarantine";
+  public static final String JOURNEYS = "journeys";
+  public static final String PATHS = "paths";
+  public static final String RUNS = "runs";
+
+  /** Every table, in pipeline order. */
+  public static final List<String> ALL = List.of(EVENTS, QUARANTINE, JOURNEYS, PATHS, RUNS);
+
+  /** Column on every table: the run date that wrote the row. */
+  public static final String RUN_DATE = "run_date";
+
+  private TableNames() {}
+}
