@@ -5,19 +5,29 @@ import io.touchpoints.pipeline.StageReporter;
 import io.touchpoints.pipeline.TouchpointJob;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code touchpoints run}: every stage that exists, in order. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run every stage of the job: ingest and validate, journeys (and, as they are added, metrics, "
-        + "attribution and the next-touchpoint model).",
+    description = "Run every stage of the job: ingest and validate, journeys, touchpoint metrics (and, as they are "
+        + "added, attribution and the next-touchpoint model).",
     footer = TouchpointsCli.SCHEMA_HELP)
 final class RunCommand extends SparkCommand {
+
+  @Option(names = "--suppress-small-cells",
+      description = "Leave metric figures resting on fewer than metrics.min_cell units empty.")
+  boolean suppressSmallCells;
+
+  @Override
+  JobConfig adjust(JobConfig config) {
+    return suppressSmallCells ? config.with("metrics.suppress_small_cells", true) : config;
+  }
 
   @Override
   int run(SparkSession spark, JobConfig config) {
     StageReporter reporter = new StageReporter(System.out);
     TouchpointJob job = new TouchpointJob(spark, config, reporter);
-    job.runJourneys(name());
+    job.execute(name(), true, true);
     reporter.line("tables written under " + config.outputPath() + " for run date " + config.runDate());
     return 0;
   }

@@ -18,6 +18,11 @@ abstract class SparkCommand implements Callable<Integer> {
   /** The command's work; returns the exit code. */
   abstract int run(SparkSession spark, JobConfig config);
 
+  /** A command's own options on top of the resolved configuration (none by default). */
+  JobConfig adjust(JobConfig config) {
+    return config;
+  }
+
   /** Name shown in the Spark UI. */
   abstract String name();
 
@@ -31,7 +36,7 @@ abstract class SparkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JobConfig config = options.resolve();
+    JobConfig config = adjust(options.resolve());
     return run(startSession(config, options.master, name()), config);
   }
 }

@@ -198,6 +198,12 @@ public record JobConfig(
     }
   }
 
+  /** A copy with one setting (a key under the root) changed. */
+  public JobConfig with(String key, Object value) {
+    Config changed = raw.withValue(key, ConfigValueFactory.fromAnyRef(value)).atKey(ROOT);
+    return fromConfig(changed.getConfig(ROOT), sparkSettings);
+  }
+
   /** A copy with another run date. */
   public JobConfig withRunDate(LocalDate date) {
     return new JobConfig(inputPath, inputFormat, mappingPath, outputPath, date, validation, journey, taxonomy,

@@ -8,10 +8,11 @@ public final class TableNames {
   public static final String QUARANTINE = "quarantine";
   public static final String JOURNEYS = "journeys";
   public static final String PATHS = "paths";
+  public static final String TOUCHPOINT_METRICS = "touchpoint_metrics";
   public static final String RUNS = "runs";
 
   /** Every table, in pipeline order. */
-  public static final List<String> ALL = List.of(EVENTS, QUARANTINE, JOURNEYS, PATHS, RUNS);
+  public static final List<String> ALL = List.of(EVENTS, QUARANTINE, JOURNEYS, PATHS, TOUCHPOINT_METRICS, RUNS);
 
   /** Column on every table: the run date that wrote the row. */
   public static final String RUN_DATE = "run_date";

@@ -11,6 +11,9 @@ import io.touchpoints.input.SourceMapping;
 import io.touchpoints.journey.IdentityStitcher;
 import io.touchpoints.journey.JourneyBuilder;
 import io.touchpoints.journey.JourneyColumns;
+import io.touchpoints.metrics.MetricsSettings;
+import io.touchpoints.metrics.MetricsSummary;
+import io.touchpoints.metrics.TouchpointMetrics;
 import io.touchpoints.output.DeltaTables;
 import io.touchpoints.output.RunLedger;
 import io.touchpoints.output.TableNames;
@@ -61,63 +64,26 @@ public final class TouchpointJob {
    * @throws IllegalStateException when the row counts do not reconcile
    */
   public Reconciliation runJourneys(String command) {
+    return execute(command, true, false);
+  }
+
+  /**
+   * Runs the chosen stages as one run (one run id in the ledger).
+   *
+   * @param journeys ingest the input and rebuild journeys
+   * @param metrics compute touchpoint metrics from the journeys and events of the run date
+   * @return the row reconciliation when journeys ran, else null
+   */
+  public Reconciliation execute(String command, boolean journeys, boolean metrics) {
     String runId = UUID.randomUUID().toString();
-    RunLedger.RunInfo info = new RunLedger.RunInfo(runId, command, config.inputPath(), AppVersion.get(),
-        config.hash(), config.toJson());
+    RunLedger.RunInfo info = new RunLedger.RunInfo(runId, command, journeys ? config.inputPath() : null,
+        AppVersion.get(), config.hash(), config.toJson());
     try {
       tables.requireWritable();
-      SourceMapping mapping = config.mappingPath().isBlank()
-          ? SourceMapping.identity() : SourceMapping.load(config.mappingPath());
-      EventValidator validator = new EventValidator(config.validation(), config.taxonomy(), config.runDate());
-
-      // Ingest: every row is read once for the count, once for quarantine and once more for journeys; reading the
-      // source again is cheaper than caching raw text, and the count must not come from the rows it checks.
-      Instant ingestStart = Instant.now();
-      jobGroup("ingest", "read, map and validate " + config.inputPath());
-      Dataset<Row> raw = new EventReader(spark).read(config.inputPath(), config.inputFormat(), mapping);
-      Dataset<Row> validated = validator.validate(raw);
-      long read = raw.count();
-      tables.replaceRunDate(TableNames.QUARANTINE, EventValidator.quarantine(validated), config.runDate());
-      long quarantined = tables.readRunDate(TableNames.QUARANTINE, config.runDate()).count();
-      record(new StageResult("ingest", StageResult.OK, ingestStart, since(ingestStart), read, read - quarantined,
-          quarantined, null, null),
-          StageReporter.count(read) + " rows read, " + StageReporter.count(quarantined) + " quarantined");
-
-      Instant journeyStart = Instant.now();
-      jobGroup("journeys", "stitch identities, order events, build journeys");
-      JourneyBuilder builder = new JourneyBuilder(config.journey());
-      Dataset<Row> stitched = IdentityStitcher.stitch(validator.clean(validated), config.journey().stitchIdentities());
-      // Reused by the duplicate count, the events table and the journeys: computed once.
-      Dataset<Row> ordered = builder.orderEvents(stitched).persist();
-      long duplicates;
-      long kept;
-      long journeys;
-      long paths;
-      try {
-        duplicates = ordered.filter(col(JourneyColumns.IS_DUPLICATE)).count();
-        tables.replaceRunDate(TableNames.EVENTS, JourneyBuilder.eventsTable(ordered), config.runDate());
-        kept = tables.readRunDate(TableNames.EVENTS, config.runDate()).count();
-        tables.replaceRunDate(TableNames.JOURNEYS, builder.journeys(ordered), config.runDate());
-      } finally {
-        ordered.unpersist();
+      Reconciliation counts = journeys ? journeysStage() : null;
+      if (metrics) {
+        metricsStage();
       }
-      Dataset<Row> journeyTable = tables.readRunDate(TableNames.JOURNEYS, config.runDate())
-          .drop(TableNames.RUN_DATE);
-      journeys = journeyTable.count();
-      tables.replaceRunDate(TableNames.PATHS, JourneyBuilder.paths(journeyTable), config.runDate());
-      paths = tables.readRunDate(TableNames.PATHS, config.runDate()).count();
-      Reconciliation counts = new Reconciliation(read, kept, quarantined, duplicates, journeys, paths);
-      if (!counts.balanced()) {
-        throw new IllegalStateException("row counts do not reconcile: read " + read + " != kept " + kept
-            + " + quarantined " + quarantined + " + duplicates " + duplicates);
-      }
-      record(new StageResult("journeys", StageResult.OK, journeyStart, since(journeyStart), read - quarantined, kept,
-          null, duplicates, null),
-          StageReporter.count(kept) + " events kept, " + StageReporter.count(duplicates) + " duplicates dropped, "
-              + StageReporter.count(journeys) + " journeys, " + StageReporter.count(paths) + " distinct paths");
-      reporter.line(String.format("rows read %s = kept %s + quarantined %s + duplicates %s",
-          StageReporter.count(read), StageReporter.count(kept), StageReporter.count(quarantined),
-          StageReporter.count(duplicates)));
       RunLedger.append(spark, tables, config.runDate(), info, results);
       return counts;
     } catch (InputException | ConfigurationException e) {
@@ -135,6 +101,77 @@ public final class TouchpointJob {
     } finally {
       spark.sparkContext().clearJobGroup();
     }
+  }
+
+  private void metricsStage() {
+    Instant start = Instant.now();
+    jobGroup("metrics", "touchpoint conversion, churn and satisfaction metrics");
+    MetricsSettings settings = MetricsSettings.from(config.raw().getConfig("metrics"));
+    Dataset<Row> journeys = tables.readRunDate(TableNames.JOURNEYS, config.runDate()).drop(TableNames.RUN_DATE);
+    Dataset<Row> events = tables.readRunDate(TableNames.EVENTS, config.runDate()).drop(TableNames.RUN_DATE);
+    tables.replaceRunDate(TableNames.TOUCHPOINT_METRICS, new TouchpointMetrics(settings).compute(journeys, events),
+        config.runDate());
+    Dataset<Row> written = tables.readRunDate(TableNames.TOUCHPOINT_METRICS, config.runDate());
+    long rows = written.count();
+    record(new StageResult("metrics", StageResult.OK, start, since(start), null, rows, null, null, null),
+        StageReporter.count(rows) + " metric rows (" + String.join(", ", settings.dimensions()) + ")");
+    MetricsSummary.print(written, settings, reporter);
+  }
+
+  private Reconciliation journeysStage() {
+    SourceMapping mapping = config.mappingPath().isBlank()
+        ? SourceMapping.identity() : SourceMapping.load(config.mappingPath());
+    EventValidator validator = new EventValidator(config.validation(), config.taxonomy(), config.runDate());
+
+    // Ingest: every row is read once for the count, once for quarantine and once more for journeys; reading the
+    // source again is cheaper than caching raw text, and the count must not come from the rows it checks.
+    Instant ingestStart = Instant.now();
+    jobGroup("ingest", "read, map and validate " + config.inputPath());
+    Dataset<Row> raw = new EventReader(spark).read(config.inputPath(), config.inputFormat(), mapping);
+    Dataset<Row> validated = validator.validate(raw);
+    long read = raw.count();
+    tables.replaceRunDate(TableNames.QUARANTINE, EventValidator.quarantine(validated), config.runDate());
+    long quarantined = tables.readRunDate(TableNames.QUARANTINE, config.runDate()).count();
+    record(new StageResult("ingest", StageResult.OK, ingestStart, since(ingestStart), read, read - quarantined,
+        quarantined, null, null),
+        StageReporter.count(read) + " rows read, " + StageReporter.count(quarantined) + " quarantined");
+
+    Instant journeyStart = Instant.now();
+    jobGroup("journeys", "stitch identities, order events, build journeys");
+    JourneyBuilder builder = new JourneyBuilder(config.journey());
+    Dataset<Row> stitched = IdentityStitcher.stitch(validator.clean(validated), config.journey().stitchIdentities());
+    // Reused by the duplicate count, the events table and the journeys: computed once.
+    Dataset<Row> ordered = builder.orderEvents(stitched).persist();
+    long duplicates;
+    long kept;
+    long journeys;
+    long paths;
+    try {
+      duplicates = ordered.filter(col(JourneyColumns.IS_DUPLICATE)).count();
+      tables.replaceRunDate(TableNames.EVENTS, JourneyBuilder.eventsTable(ordered), config.runDate());
+      kept = tables.readRunDate(TableNames.EVENTS, config.runDate()).count();
+      tables.replaceRunDate(TableNames.JOURNEYS, builder.journeys(ordered), config.runDate());
+    } finally {
+      ordered.unpersist();
+    }
+    Dataset<Row> journeyTable = tables.readRunDate(TableNames.JOURNEYS, config.runDate())
+        .drop(TableNames.RUN_DATE);
+    journeys = journeyTable.count();
+    tables.replaceRunDate(TableNames.PATHS, JourneyBuilder.paths(journeyTable), config.runDate());
+    paths = tables.readRunDate(TableNames.PATHS, config.runDate()).count();
+    Reconciliation counts = new Reconciliation(read, kept, quarantined, duplicates, journeys, paths);
+    if (!counts.balanced()) {
+      throw new IllegalStateException("row counts do not reconcile: read " + read + " != kept " + kept
+          + " + quarantined " + quarantined + " + duplicates " + duplicates);
+    }
+    record(new StageResult("journeys", StageResult.OK, journeyStart, since(journeyStart), read - quarantined, kept,
+        null, duplicates, null),
+        StageReporter.count(kept) + " events kept, " + StageReporter.count(duplicates) + " duplicates dropped, "
+            + StageReporter.count(journeys) + " journeys, " + StageReporter.count(paths) + " distinct paths");
+    reporter.line(String.format("rows read %s = kept %s + quarantined %s + duplicates %s",
+        StageReporter.count(read), StageReporter.count(kept), StageReporter.count(quarantined),
+        StageReporter.count(duplicates)));
+    return counts;
   }
 
   public List<StageResult> results() {

@@ -64,15 +64,6 @@ class EventReaderTest extends SparkTestBase {
     return out.toArray(Column[]::new);
   }
 
-  /** Same rows, every column nullable: expected frames do not model nullability. */
-  private Dataset<Row> nullable(Dataset<Row> df) {
-    StructType schema = new StructType();
-    for (var f : df.schema().fields()) {
-      schema = schema.add(f.name(), f.dataType(), true);
-    }
-    return session().createDataFrame(df.javaRDD(), schema);
-  }
-
   /** event_id and parsed time of each row. */
   private static final StructType ID_TIME = new StructType()
       .add(EventColumns.EVENT_ID, DataTypes.StringType).add(TIME, DataTypes.TimestampType);

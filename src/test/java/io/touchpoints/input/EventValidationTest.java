@@ -80,17 +80,6 @@ class EventValidationTest extends SparkTestBase {
     return RowFactory.create(reasons[0], Arrays.asList(reasons));
   }
 
-  /** The same rows with every column (and array element) nullable: expected frames do not model nullability. */
-  private Dataset<Row> nullable(Dataset<Row> df) {
-    StructType schema = new StructType();
-    for (var f : df.schema().fields()) {
-      var type = f.dataType() instanceof org.apache.spark.sql.types.ArrayType a
-          ? DataTypes.createArrayType(a.elementType(), true) : f.dataType();
-      schema = schema.add(f.name(), type, true);
-    }
-    return session().createDataFrame(df.javaRDD(), schema);
-  }
-
   private static Path eventsCsv;
 
   private Path csv() {

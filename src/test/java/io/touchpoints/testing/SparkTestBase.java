@@ -10,6 +10,8 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,12 +55,14 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
   }
 
   /**
-   * The same rows with every column nullable: hand-written expected frames are nullable, while Spark marks
+   * The same rows with every column (and array element) nullable: hand-written expected frames are nullable, while Spark marks
    * computed columns non-null, and spark-testing-base compares schemas exactly.
    */
   protected Dataset<Row> nullable(Dataset<Row> df) {
     StructType schema = new StructType(java.util.Arrays.stream(df.schema().fields())
-        .map(f -> new StructField(f.name(), f.dataType(), true, f.metadata())).toArray(StructField[]::new));
+        .map(f -> new StructField(f.name(), f.dataType() instanceof ArrayType a
+            ? DataTypes.createArrayType(a.elementType(), true) : f.dataType(), true, f.metadata()))
+        .toArray(StructField[]::new));
     return session().createDataFrame(df.rdd(), schema);
   }
 

@@ -1,0 +1,46 @@
+package io.touchpoints.cli;
+
+import io.touchpoints.config.JobConfig;
+import io.touchpoints.output.DeltaTables;
+import io.touchpoints.output.TableNames;
+import io.touchpoints.pipeline.StageReporter;
+import io.touchpoints.pipeline.TouchpointJob;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code touchpoints metrics}: touchpoint effectiveness, from --input (journeys first) or the tables in --output. */
+@Command(name = "metrics", mixinStandardHelpOptions = true,
+    description = "Conversion, friction, churn and satisfaction per touchpoint (and channel, stage, segment), with "
+        + "intervals, into the Delta table touchpoint_metrics. With --input the journeys stage runs first; without "
+        + "it the events and journeys already under --output are used (the newest run date unless --run-date).")
+final class MetricsCommand extends SparkCommand {
+
+  @Option(names = "--suppress-small-cells",
+      description = "Leave figures resting on fewer than metrics.min_cell units empty.")
+  boolean suppressSmallCells;
+
+  @Override
+  JobConfig adjust(JobConfig config) {
+    return suppressSmallCells ? config.with("metrics.suppress_small_cells", true) : config;
+  }
+
+  @Override
+  int run(SparkSession spark, JobConfig config) {
+    boolean fromInput = options.input != null;
+    JobConfig effective = config;
+    if (!fromInput && options.runDate == null && config.raw().getString("run_date").isBlank()) {
+      DeltaTables tables = new DeltaTables(spark, config.outputPath());
+      effective = config.withRunDate(tables.latestRunDate(TableNames.JOURNEYS)
+          .orElseThrow(() -> new io.touchpoints.input.InputException("table journeys under "
+              + config.outputPath() + " is empty")));
+    }
+    new TouchpointJob(spark, effective, new StageReporter(System.out)).execute(name(), fromInput, true);
+    return 0;
+  }
+
+  @Override
+  String name() {
+    return "metrics";
+  }
+}
