@@ -22,8 +22,8 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.sum;
@@ -166,9 +166,9 @@ public final class TouchpointMetrics {
             count(when(converted, lit(1))).as(MetricColumns.CONVERSIONS),
             count(when(converted.and(hoursToConversion.between(0, windowSeconds / 3600.0)), lit(1)))
                 .as(MetricColumns.CONVERSIONS_WITHIN_WINDOW),
-            // Exact median: percentile_approx with accuracy above the row count is exact.
-            percentile_approx(when(converted.and(hoursToConversion.geq(0)), hoursToConversion), lit(0.5),
-                lit(1_000_000)).as(MetricColumns.MEDIAN_HOURS_TO_CONVERSION),
+            // Exact (interpolated) median; hours rounded to 0.01 keep its value table small.
+            call_function("percentile", when(converted.and(hoursToConversion.geq(0)),
+                round(hoursToConversion, 2)), lit(0.5)).as(MetricColumns.MEDIAN_HOURS_TO_CONVERSION),
             sum(col("_revenue")).cast(EventColumns.REVENUE_TYPE).as(MetricColumns.REVENUE),
             count(when(col("_ends_here").and(not(converted)), lit(1))).as("_exits"),
             count(when(col("_touches").geq(2), lit(1))).as("_repeats"),

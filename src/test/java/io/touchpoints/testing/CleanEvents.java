@@ -40,6 +40,14 @@ public final class CleanEvents {
     return this;
   }
 
+  /** A survey answer; {@code rated} may be null (then it rates the most recent interaction). */
+  public CleanEvents survey(String customer, String time, Integer csat, Integer nps, String rated) {
+    rows.add(RowFactory.create(customer, Timestamp.from(Instant.parse(time)), "survey", "survey", null, null,
+        null, csat, nps, rated, null, null, null, null, "test.csv",
+        RowFactory.create("test.csv", 0L, (long) rows.size())));
+    return this;
+  }
+
   public List<Row> rows() {
     return List.copyOf(rows);
   }

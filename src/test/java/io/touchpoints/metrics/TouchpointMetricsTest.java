@@ -1,0 +1,158 @@
+package io.touchpoints.metrics;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.touchpoints.config.JobConfig;
+import io.touchpoints.journey.IdentityStitcher;
+import io.touchpoints.journey.JourneyBuilder;
+import io.touchpoints.testing.CleanEvents;
+import io.touchpoints.testing.SparkTestBase;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/** Every metric on three hand-made customers, against values worked out by hand (see comments). */
+class TouchpointMetricsTest extends SparkTestBase {
+
+  /**
+   * A: email 10:00, social 10:30, conversion 11:00 (revenue 10), survey 12:00 (CSAT 5, NPS 10, no rated touchpoint:
+   * rates social). B: email 10:00, email 10:10, survey on 01-20 (too late to link: unlinked). C: social 01-02,
+   * conversion 01-05 (revenue 20), survey rating email (CSAT 4, NPS 8). Data end 01-20; churn inactivity and window
+   * one day, so the churn cutoff is 01-19.
+   */
+  private static final Map<MetricsSettings, Map<String, Row>> COMPUTED = new HashMap<>();
+
+  private Map<String, Row> metrics(MetricsSettings settings) {
+    return COMPUTED.computeIfAbsent(settings, this::compute);
+  }
+
+  private Map<String, Row> compute(MetricsSettings settings) {
+    CleanEvents events = new CleanEvents()
+        .add("A", "2024-01-01T10:00:00Z", "email", "interaction")
+        .add("A", "2024-01-01T10:30:00Z", "social", "interaction")
+        .add("A", "2024-01-01T11:00:00Z", "checkout", "conversion", null, null, null, BigDecimal.TEN, 2)
+        .survey("A", "2024-01-01T12:00:00Z", 5, 10, null)
+        .add("B", "2024-01-01T10:00:00Z", "email", "interaction")
+        .add("B", "2024-01-01T10:10:00Z", "email", "interaction")
+        .survey("B", "2024-01-20T00:00:00Z", 2, 3, null)
+        .add("C", "2024-01-02T10:00:00Z", "social", "interaction")
+        .add("C", "2024-01-05T10:00:00Z", "checkout", "conversion", null, null, null, new BigDecimal("20"), 8)
+        .survey("C", "2024-01-06T10:00:00Z", 4, 8, "email");
+    JourneyBuilder builder = new JourneyBuilder(new JobConfig.JourneySettings(
+        Duration.ofMinutes(30), Duration.ofDays(30), true, false, List.of()));
+    Dataset<Row> ordered = builder.orderEvents(IdentityStitcher.stitch(events.toDataFrame(session()), true)).cache();
+    Dataset<Row> table = new TouchpointMetrics(settings)
+        .compute(builder.journeys(ordered), JourneyBuilder.eventsTable(ordered));
+    Map<String, Row> byName = new HashMap<>();
+    for (Row r : table.filter(col(MetricColumns.DIMENSION).equalTo("touchpoint")).collectAsList()) {
+      byName.put(r.<String>getAs(MetricColumns.NAME), r);
+    }
+    return byName;
+  }
+
+  private static MetricsSettings settings(int minCell, boolean suppress) {
+    return new MetricsSettings(List.of("touchpoint", "channel"), false, Duration.ofDays(7), Duration.ofDays(1),
+        Duration.ofDays(1), Duration.ofDays(7), minCell, suppress, 0.95);
+  }
+
+  private static double d(Row r, String column) {
+    return r.<Double>getAs(column);
+  }
+
+  private static long l(Row r, String column) {
+    return r.<Long>getAs(column);
+  }
+
+  @Test
+  void conversionAndFrictionByHand() {
+    Map<String, Row> m = metrics(settings(1, false));
+    assertThat(m.keySet()).as("touchpoints").containsExactlyInAnyOrder("email", "social");
+    Row email = m.get("email");
+    // email: journeys A:1 (converted) and B:1; without it: C:1 (converted).
+    assertThat(l(email, MetricColumns.CUSTOMERS)).isEqualTo(2);
+    assertThat(l(email, MetricColumns.JOURNEYS)).isEqualTo(2);
+    assertThat(l(email, MetricColumns.TOUCHES)).isEqualTo(3);
+    assertThat(d(email, MetricColumns.CONVERSION_RATE)).isEqualTo(0.5);
+    assertThat(d(email, MetricColumns.CONVERSION_RATE_WITHOUT)).isEqualTo(1.0);
+    assertThat(d(email, MetricColumns.LIFT)).isEqualTo(-0.5);
+    assertThat(d(email, MetricColumns.LIFT_RATIO)).isEqualTo(0.5);
+    ConfidenceIntervals.Bounds rate = ConfidenceIntervals.wilson(1, 2, 1.959963984540054);
+    assertThat(d(email, MetricColumns.CONVERSION_RATE + "_low")).isCloseTo(rate.low(), within(1e-12));
+    assertThat(d(email, MetricColumns.NEXT_STEP_CONVERSION_RATE)).as("no email touch is followed by a conversion")
+        .isZero();
+    assertThat(d(email, MetricColumns.EXIT_RATE)).as("B ends unconverted at email").isEqualTo(0.5);
+    assertThat(d(email, MetricColumns.REPEAT_RATE)).as("B has email twice").isEqualTo(0.5);
+    assertThat(d(email, MetricColumns.TOUCHES_PER_JOURNEY)).isEqualTo(1.5);
+    assertThat(l(email, MetricColumns.CONVERSIONS_WITHIN_WINDOW)).isEqualTo(1);
+    assertThat(d(email, MetricColumns.MEDIAN_HOURS_TO_CONVERSION)).as("A: email 10:00 to 11:00").isEqualTo(1.0);
+    assertThat(d(email, MetricColumns.REVENUE_PER_JOURNEY)).isEqualTo(5.0);
+
+    Row social = m.get("social");
+    assertThat(d(social, MetricColumns.CONVERSION_RATE)).isEqualTo(1.0);
+    assertThat(d(social, MetricColumns.CONVERSION_RATE_WITHOUT)).isZero();
+    assertThat(d(social, MetricColumns.NEXT_STEP_CONVERSION_RATE)).isEqualTo(1.0);
+    assertThat(d(social, MetricColumns.EXIT_RATE)).isZero();
+    assertThat(d(social, MetricColumns.MEDIAN_HOURS_TO_CONVERSION)).as("median of 0.5 h and 72 h").isEqualTo(36.25);
+    assertThat(social.<BigDecimal>getAs(MetricColumns.REVENUE)).isEqualByComparingTo("30");
+  }
+
+  @Test
+  void satisfactionLinksRatedAndRecentSurveysOnly() {
+    Map<String, Row> m = metrics(settings(1, false));
+    Row email = m.get("email");
+    Row social = m.get("social");
+    // C's survey rates email (CSAT 4, NPS 8: passive); A's rates social, its latest interaction; B's is unlinked.
+    assertThat(l(email, MetricColumns.RESPONSES)).isEqualTo(1);
+    assertThat(d(email, MetricColumns.CSAT_MEAN)).isEqualTo(4.0);
+    assertThat(d(email, MetricColumns.SATISFIED_SHARE)).isEqualTo(1.0);
+    assertThat(d(email, MetricColumns.NPS)).isZero();
+    assertThat(l(social, MetricColumns.RESPONSES)).isEqualTo(1);
+    assertThat(d(social, MetricColumns.CSAT_MEAN)).isEqualTo(5.0);
+    assertThat(d(social, MetricColumns.NPS)).isEqualTo(100.0);
+    assertThat(social.isNullAt(social.fieldIndex(MetricColumns.CSAT_MEAN + "_low"))).as("no interval from one answer")
+        .isTrue();
+  }
+
+  @Test
+  void churnWithCensoringByHand() {
+    Map<String, Row> m = metrics(settings(1, false));
+    Row email = m.get("email");
+    Row social = m.get("social");
+    // Customer level, W = 1 day: A's last event (12:00) is within a day of its email and social touches: churned.
+    // B is active on 01-20: survived. C is active on 01-05, three days after social: survived.
+    assertThat(l(email, MetricColumns.CHURN_CUSTOMERS)).isEqualTo(2);
+    assertThat(l(email, MetricColumns.CHURNED_CUSTOMERS)).isEqualTo(1);
+    assertThat(d(email, MetricColumns.CHURN_RATE)).isEqualTo(0.5);
+    assertThat(d(social, MetricColumns.CHURN_RATE)).isEqualTo(0.5);
+    // Baseline from each customer's last touch: A churned, B and C did not: 1/3.
+    assertThat(d(email, MetricColumns.CHURN_RELATIVE_RISK)).isCloseTo(1.5, within(1e-12));
+    // Churned by the data's end: A (last event 01-01) and C (01-05); both last touched social.
+    assertThat(d(social, MetricColumns.CHURN_LAST_TOUCH_SHARE)).isEqualTo(1.0);
+    assertThat(d(email, MetricColumns.CHURN_LAST_TOUCH_SHARE)).isZero();
+    // Journey level: every journey ended before the cutoff and none was followed by another.
+    assertThat(l(email, MetricColumns.EXIT_CHURN_JOURNEYS)).isEqualTo(1);
+    assertThat(d(email, MetricColumns.EXIT_CHURN_RATE)).isEqualTo(1.0);
+    assertThat(l(social, MetricColumns.EXIT_CHURN_JOURNEYS)).isEqualTo(2);
+  }
+
+  @Test
+  void smallCellsAreFlaggedAndSuppressedOnRequest() {
+    Row flagged = metrics(settings(2, false)).get("social");
+    assertThat(flagged.<String>getList(flagged.fieldIndex(MetricColumns.LOW_SAMPLE)))
+        .as("social rests on 2 journeys, 2 churn customers, 2 exit journeys, 1 response")
+        .containsExactly("satisfaction", "nps");
+    assertThat(flagged.<Double>getAs(MetricColumns.CSAT_MEAN)).isEqualTo(5.0);
+
+    Row suppressed = metrics(settings(2, true)).get("social");
+    assertThat(suppressed.isNullAt(suppressed.fieldIndex(MetricColumns.CSAT_MEAN))).as("csat suppressed").isTrue();
+    assertThat(suppressed.isNullAt(suppressed.fieldIndex(MetricColumns.RESPONSES))).as("count suppressed").isTrue();
+    assertThat(suppressed.<Double>getAs(MetricColumns.CONVERSION_RATE)).as("enough journeys").isEqualTo(1.0);
+  }
+}
