@@ -205,7 +205,8 @@ public final class TouchpointMetrics {
     List<Column> customerKeys = keyColumns();
     customerKeys.add(col(JourneyColumns.CUSTOMER_ID));
     Dataset<Row> perCustomer = touches.groupBy(customerKeys.toArray(Column[]::new))
-        .agg(max(col("_touch_time")).as("_tau"))
+        // The customer's first touch here starts the W-day window: "churned within W of touching it".
+        .agg(min(col("_touch_time")).as("_tau"))
         .join(status, JourneyColumns.CUSTOMER_ID);
     Column tau = call_function("unix_seconds", col("_tau"));
     Column lastAt = call_function("unix_seconds", col("_last_event"));
@@ -220,9 +221,9 @@ public final class TouchpointMetrics {
         count(when(churnedInWindow.or(survived), lit(1))).as(MetricColumns.CHURN_CUSTOMERS),
         count(when(churnedInWindow, lit(1))).as(MetricColumns.CHURNED_CUSTOMERS));
 
-    // Baseline for relative risk: the same definition for every customer, from their last touch of any kind.
+    // Baseline for relative risk: the same definition for every customer, from their first touch of any kind.
     Dataset<Row> baseline = perCustomer.groupBy(col(MetricColumns.DIMENSION), col(SEG), col(JourneyColumns.CUSTOMER_ID))
-        .agg(max(col("_tau")).as("_tau"), first(col("_explicit_churn")).as("_explicit_churn"),
+        .agg(min(col("_tau")).as("_tau"), first(col("_explicit_churn")).as("_explicit_churn"),
             first(col("_last_event")).as("_last_event"))
         .groupBy(col(MetricColumns.DIMENSION), col(SEG))
         .agg(count(when(churnedInWindow.or(survived), lit(1))).as("_base_customers"),

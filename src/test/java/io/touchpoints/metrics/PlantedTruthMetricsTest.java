@@ -126,6 +126,19 @@ class PlantedTruthMetricsTest extends SparkTestBase {
   }
 
   @Test
+  void churnBaselineIsOneRateSharedByAllTouchpoints() {
+    // relative risk = churn rate / the rate of all customers from their first touch: one baseline, a proper rate.
+    List<Double> baselines = new ArrayList<>();
+    for (Row r : plain.values()) {
+      baselines.add(r.<Double>getAs(MetricColumns.CHURN_RATE) / r.<Double>getAs(MetricColumns.CHURN_RELATIVE_RISK));
+    }
+    double base = baselines.get(0);
+    assertThat(base).as("baseline churn rate").isStrictlyBetween(0.01, 0.9);
+    baselines.forEach(b -> assertThat(b).as("same baseline for every touchpoint").isCloseTo(base,
+        org.assertj.core.api.Assertions.within(1e-9)));
+  }
+
+  @Test
   void intervalsAreNarrowEnoughToRank() {
     // The test means something only if most touchpoint pairs are told apart.
     int pairs = 0;

@@ -125,13 +125,14 @@ class TouchpointMetricsTest extends SparkTestBase {
     Map<String, Row> m = metrics(settings(1, false));
     Row email = m.get("email");
     Row social = m.get("social");
-    // Customer level, W = 1 day: A's last event (12:00) is within a day of its email and social touches: churned.
+    // Customer level, W = 1 day from the first touch: A's last event (12:00) is within a day of its email and
+    // social touches: churned.
     // B is active on 01-20: survived. C is active on 01-05, three days after social: survived.
     assertThat(l(email, MetricColumns.CHURN_CUSTOMERS)).isEqualTo(2);
     assertThat(l(email, MetricColumns.CHURNED_CUSTOMERS)).isEqualTo(1);
     assertThat(d(email, MetricColumns.CHURN_RATE)).isEqualTo(0.5);
     assertThat(d(social, MetricColumns.CHURN_RATE)).isEqualTo(0.5);
-    // Baseline from each customer's last touch: A churned, B and C did not: 1/3.
+    // Baseline from each customer's first touch: A churned, B and C did not: 1/3.
     assertThat(d(email, MetricColumns.CHURN_RELATIVE_RISK)).isCloseTo(1.5, within(1e-12));
     // Churned by the data's end: A (last event 01-01) and C (01-05); both last touched social.
     assertThat(d(social, MetricColumns.CHURN_LAST_TOUCH_SHARE)).isEqualTo(1.0);
