@@ -6,16 +6,14 @@ import io.touchpoints.generate.GeneratorSettings;
 import io.touchpoints.generate.PlantedTruth;
 import io.touchpoints.generate.SyntheticLogGenerator;
 import io.touchpoints.pipeline.StageReporter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code touchpoints generate}: a synthetic event log with planted, documented truth. */
@@ -49,15 +47,8 @@ final class GenerateCommand implements Callable<Integer> {
       description = "Spark partitions to generate with; 0 = automatic. The data does not depend on it.")
   int partitions;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Settings overriding conf/touchpoints.conf.")
-  Path config;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "One setting, e.g. generate.invalid_share=0; "
-      + "repeatable.")
-  List<String> conf = new ArrayList<>();
-
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master.")
-  String master;
+  @Mixin
+  SessionOptions session = new SessionOptions();
 
   @Override
   public Integer call() {
@@ -66,14 +57,14 @@ final class GenerateCommand implements Callable<Integer> {
     opts.put("generate.days", days);
     opts.put("generate.seed", seed);
     opts.put("generate.start_date", startDate);
-    JobConfig resolved = JobConfig.load(config, conf, opts);
+    JobConfig resolved = session.resolve(opts);
     GeneratorSettings settings;
     try {
       settings = GeneratorSettings.fromConfig(resolved.raw().getConfig("generate"), format, output, partitions);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage());
     }
-    SparkSession spark = SparkCommand.startSession(resolved, master, "generate");
+    SparkSession spark = SparkCommand.startSession(resolved, session.master, "generate");
     Instant start = Instant.now();
     PlantedTruth truth = SyntheticLogGenerator.write(spark, settings);
     new StageReporter(System.out).stage("generate",

@@ -1,11 +1,9 @@
 package io.touchpoints.cli;
 
 import io.touchpoints.config.JobConfig;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that runs the job. Defaults live in conf/touchpoints.conf. */
@@ -32,16 +30,8 @@ public class JobOptions {
       description = "Run date that tags the rows written; a re-run replaces that date's rows (default: today, UTC).")
   String runDate;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Settings overriding conf/touchpoints.conf.")
-  Path config;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE",
-      description = "One setting, e.g. journey.session_gap=15m; spark.* keys go to Spark. Repeatable.")
-  List<String> conf = new ArrayList<>();
-
-  @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master, e.g. local[4] or spark://host:7077 (default: as spark-submit or the launcher set).")
-  String master;
+  @Mixin
+  SessionOptions session = new SessionOptions();
 
   /** Resolves the configuration with these options on top. */
   JobConfig resolve() {
@@ -51,6 +41,6 @@ public class JobOptions {
     options.put("input.mapping", mapping);
     options.put("output.path", output);
     options.put("run_date", runDate);
-    return JobConfig.load(config, conf, options);
+    return session.resolve(options);
   }
 }

@@ -7,7 +7,7 @@ import io.touchpoints.pipeline.StageReporter;
 import io.touchpoints.pipeline.TouchpointJob;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code touchpoints metrics}: touchpoint effectiveness, from --input (journeys first) or the tables in --output. */
 @Command(name = "metrics", mixinStandardHelpOptions = true,
@@ -16,13 +16,12 @@ import picocli.CommandLine.Option;
         + "it the events and journeys already under --output are used (the newest run date unless --run-date).")
 final class MetricsCommand extends SparkCommand {
 
-  @Option(names = "--suppress-small-cells",
-      description = "Leave figures resting on fewer than metrics.min_cell units empty.")
-  boolean suppressSmallCells;
+  @Mixin
+  MetricsOptions metricsOptions = new MetricsOptions();
 
   @Override
   JobConfig adjust(JobConfig config) {
-    return suppressSmallCells ? config.with("metrics.suppress_small_cells", true) : config;
+    return metricsOptions.apply(config);
   }
 
   @Override

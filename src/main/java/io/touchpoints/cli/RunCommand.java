@@ -5,7 +5,7 @@ import io.touchpoints.pipeline.StageReporter;
 import io.touchpoints.pipeline.TouchpointJob;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code touchpoints run}: every stage that exists, in order. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -14,13 +14,12 @@ import picocli.CommandLine.Option;
     footer = TouchpointsCli.SCHEMA_HELP)
 final class RunCommand extends SparkCommand {
 
-  @Option(names = "--suppress-small-cells",
-      description = "Leave metric figures resting on fewer than metrics.min_cell units empty.")
-  boolean suppressSmallCells;
+  @Mixin
+  MetricsOptions metricsOptions = new MetricsOptions();
 
   @Override
   JobConfig adjust(JobConfig config) {
-    return suppressSmallCells ? config.with("metrics.suppress_small_cells", true) : config;
+    return metricsOptions.apply(config);
   }
 
   @Override

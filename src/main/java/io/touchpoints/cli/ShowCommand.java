@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.to_json;
 import io.touchpoints.config.JobConfig;
 import io.touchpoints.output.DeltaTables;
 import io.touchpoints.output.TableNames;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -64,14 +64,8 @@ final class ShowCommand implements Callable<Integer> {
   @Option(names = "--run-date", paramLabel = "yyyy-MM-dd", description = "Run date to show (default: the newest).")
   String runDate;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Settings overriding conf/touchpoints.conf.")
-  Path config;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "One setting; repeatable.")
-  List<String> conf = new ArrayList<>();
-
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master.")
-  String master;
+  @Mixin
+  SessionOptions session = new SessionOptions();
 
   @Override
   public Integer call() {
@@ -94,8 +88,8 @@ final class ShowCommand implements Callable<Integer> {
     }
     Map<String, Object> opts = new LinkedHashMap<>();
     opts.put("output.path", output);
-    JobConfig resolved = JobConfig.load(config, conf, opts);
-    SparkSession spark = SparkCommand.startSession(resolved, master, "show");
+    JobConfig resolved = session.resolve(opts);
+    SparkSession spark = SparkCommand.startSession(resolved, session.master, "show");
     DeltaTables tables = new DeltaTables(spark, resolved.outputPath());
     Dataset<Row> rows = table.equals(TableNames.RUNS) && date == null
         ? tables.read(table) : tables.readRunDate(table, date);

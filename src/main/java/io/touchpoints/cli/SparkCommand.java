@@ -37,6 +37,6 @@ abstract class SparkCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JobConfig config = adjust(options.resolve());
-    return run(startSession(config, options.master, name()), config);
+    return run(startSession(config, options.session.master, name()), config);
   }
 }

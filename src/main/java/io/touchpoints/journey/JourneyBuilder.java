@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
