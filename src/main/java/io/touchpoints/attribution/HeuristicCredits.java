@@ -1,0 +1,118 @@
+package io.touchpoints.attribution;
+
+import static org.apache.spark.sql.functions.aggregate;
+import static org.apache.spark.sql.functions.array_max;
+import static org.apache.spark.sql.functions.arrays_zip;
+import static org.apache.spark.sql.functions.call_function;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
+
+import io.touchpoints.journey.JourneyColumns;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Rule-based attribution, computed in Spark: each converting path spreads its conversions and value over its touches
+ * with weights that sum to 1, and the credits are summed per touchpoint (an explode and one aggregation, shuffling
+ * on the touchpoint). So every model's credits sum to the total conversions and value of the paths it covers.
+ *
+ * <ul>
+ *   <li>first_touch, last_touch: all to the first (last) touch.</li>
+ *   <li>last_non_direct: all to the last touch that is not "direct" ({@code attribution.direct_touchpoints}); a path
+ *       of direct touches only credits its last touch.</li>
+ *   <li>linear: 1/n to each touch.</li>
+ *   <li>position_based: {@code first_share} to the first, {@code last_share} to the last, the rest spread over the
+ *       middle; a path of two touches splits first and last shares in proportion; one touch gets everything.</li>
+ *   <li>time_decay: weight 2^(−age/half-life) per touch, age = days from the touch to the conversion, normalised per
+ *       journey (needs event times: journeys only, not path files).</li>
+ * </ul>
+ */
+public final class HeuristicCredits {
+
+  private final List<String> directTouchpoints;
+  private final double firstShare;
+  private final double lastShare;
+  private final double halfLifeDays;
+
+  public HeuristicCredits(List<String> directTouchpoints, double firstShare, double lastShare, double halfLifeDays) {
+    if (firstShare < 0 || lastShare < 0 || firstShare + lastShare > 1) {
+      throw new IllegalArgumentException("position-based shares must be >= 0 and sum to at most 1, got first "
+          + firstShare + " and last " + lastShare);
+    }
+    if (!(halfLifeDays > 0)) {
+      throw new IllegalArgumentException("time-decay half-life must be positive, got " + halfLifeDays + " days");
+    }
+    this.directTouchpoints = List.copyOf(directTouchpoints);
+    this.firstShare = firstShare;
+    this.lastShare = lastShare;
+    this.halfLifeDays = halfLifeDays;
+  }
+
+  /** Credits of the path-based models: model, touchpoint, conversions, revenue. */
+  public Dataset<Row> fromPaths(Dataset<Row> paths) {
+    Column tp = col(PathColumns.TOUCHPOINTS);
+    Column n = size(tp);
+    Column lastNonDirect = coalesce(
+        array_max(transform(tp, (t, i) -> when(not(t.isin(directTouchpoints.toArray())), i))), n.minus(1));
+    Dataset<Row> out = null;
+    for (String model : List.of("first_touch", "last_touch", "last_non_direct", "linear", "position_based")) {
+      Column weights = transform(tp, (t, i) -> switch (model) {
+        case "first_touch" -> when(i.equalTo(0), 1.0).otherwise(0.0);
+        case "last_touch" -> when(i.equalTo(n.minus(1)), 1.0).otherwise(0.0);
+        case "last_non_direct" -> when(i.equalTo(lastNonDirect), 1.0).otherwise(0.0);
+        case "linear" -> lit(1.0).divide(n);
+        default -> positionWeight(i, n);
+      });
+      Dataset<Row> credits = spread(paths.filter(col(PathColumns.CONVERSIONS).gt(0).or(col(PathColumns.VALUE).gt(0))),
+          tp, weights, col(PathColumns.CONVERSIONS), col(PathColumns.VALUE), model);
+      out = out == null ? credits : out.unionByName(credits);
+    }
+    return out;
+  }
+
+  /** time_decay from the journeys table (converted journeys with at least one touch). */
+  public Dataset<Row> timeDecay(Dataset<Row> journeys) {
+    Column touches = col(JourneyColumns.TOUCHPOINTS);
+    Column conversion = call_function("unix_seconds", col(JourneyColumns.CONVERSION_TIME));
+    Column raw = transform(touches, t -> pow(lit(2.0), conversion.minus(call_function("unix_seconds",
+        t.getField("event_time"))).divide(86400.0 * halfLifeDays).multiply(-1)));
+    Dataset<Row> converted = journeys.filter(col(JourneyColumns.CONVERTED).and(col(JourneyColumns.TOUCHES).gt(0)))
+        .withColumn("_raw", raw)
+        .withColumn("_total", aggregate(col("_raw"), lit(0.0), Column::plus));
+    Column weights = transform(col("_raw"), w -> w.divide(col("_total")));
+    return spread(converted, transform(touches, t -> t.getField("touchpoint")), weights,
+        col(JourneyColumns.CONVERSIONS).cast(DataTypes.DoubleType),
+        coalesce(col(JourneyColumns.REVENUE).cast(DataTypes.DoubleType), lit(0.0)), "time_decay");
+  }
+
+  private Column positionWeight(Column i, Column n) {
+    double pairFirst = firstShare + lastShare == 0 ? 0.5 : firstShare / (firstShare + lastShare);
+    Column middle = lit(1.0 - firstShare - lastShare).divide(n.minus(2));
+    return when(n.equalTo(1), 1.0)
+        .when(n.equalTo(2), when(i.equalTo(0), pairFirst).otherwise(1.0 - pairFirst))
+        .when(i.equalTo(0), firstShare)
+        .when(i.equalTo(n.minus(1)), lastShare)
+        .otherwise(middle);
+  }
+
+  private static Dataset<Row> spread(Dataset<Row> rows, Column touchpoints, Column weights, Column conversions,
+      Column value, String model) {
+    return rows.select(explode(arrays_zip(touchpoints.as("t"), weights.as("w"))).as("_z"),
+            conversions.as("_c"), value.as("_v"))
+        .groupBy(col("_z.t").as(AttributionColumns.TOUCHPOINT))
+        .agg(sum(col("_z.w").multiply(col("_c"))).as(AttributionColumns.CONVERSIONS),
+            sum(col("_z.w").multiply(col("_v"))).as(AttributionColumns.REVENUE))
+        .withColumn(AttributionColumns.MODEL, lit(model));
+  }
+}
