@@ -37,6 +37,8 @@ public final class BootstrapPaths {
   }
 
   private static Iterator<Row> draws(Row row, int replicates, long seed) {
+    // Kept as Spark gave it (a Scala sequence) so that the row encoder takes it back unchanged.
+    Object touchpointsValue = row.get(0);
     List<String> touchpoints = row.getList(0);
     double conversions = row.getDouble(1);
     double value = row.getDouble(2);
@@ -49,7 +51,7 @@ public final class BootstrapPaths {
       double c = poisson(conversions, random);
       double u = poisson(nulls, random);
       if (c > 0 || u > 0) {
-        out.add(RowFactory.create(touchpoints, c, conversions > 0 ? value * c / conversions : 0.0, u, b));
+        out.add(RowFactory.create(touchpointsValue, c, conversions > 0 ? value * c / conversions : 0.0, u, b));
       }
     }
     return out.iterator();

@@ -84,9 +84,12 @@ public final class HeuristicCredits {
   /** time_decay from the journeys table (converted journeys with at least one touch). */
   public Dataset<Row> timeDecay(Dataset<Row> journeys) {
     Column touches = col(JourneyColumns.TOUCHPOINTS);
-    Column conversion = call_function("unix_seconds", col(JourneyColumns.CONVERSION_TIME));
-    Column raw = transform(touches, t -> pow(lit(2.0), conversion.minus(call_function("unix_seconds",
-        t.getField("event_time"))).divide(86400.0 * halfLifeDays).multiply(-1)));
+    // 2^(−age/h), with ages measured from the youngest touch: the same ratios, and no underflow to 0/0 for touches
+    // long before the conversion.
+    Column seconds = transform(touches, t -> call_function("unix_seconds", t.getField("event_time")));
+    Column youngest = array_max(seconds);
+    Column raw = transform(seconds, s -> pow(lit(2.0), youngest.minus(s).divide(86400.0 * halfLifeDays)
+        .multiply(-1)));
     Dataset<Row> converted = journeys.filter(col(JourneyColumns.CONVERTED).and(col(JourneyColumns.TOUCHES).gt(0)))
         .withColumn("_raw", raw)
         .withColumn("_total", aggregate(col("_raw"), lit(0.0), Column::plus));

@@ -1,7 +1,6 @@
 package io.touchpoints.cli;
 
 import io.touchpoints.config.JobConfig;
-import io.touchpoints.output.DeltaTables;
 import io.touchpoints.output.TableNames;
 import io.touchpoints.pipeline.StageReporter;
 import io.touchpoints.pipeline.TouchpointJob;
@@ -27,14 +26,10 @@ final class MetricsCommand extends SparkCommand {
   @Override
   int run(SparkSession spark, JobConfig config) {
     boolean fromInput = options.input != null;
-    JobConfig effective = config;
-    if (!fromInput && options.runDate == null && config.raw().getString("run_date").isBlank()) {
-      DeltaTables tables = new DeltaTables(spark, config.outputPath());
-      effective = config.withRunDate(tables.latestRunDate(TableNames.JOURNEYS)
-          .orElseThrow(() -> new io.touchpoints.input.InputException("table journeys under "
-              + config.outputPath() + " is empty")));
-    }
-    new TouchpointJob(spark, effective, new StageReporter(System.out)).execute(name(), fromInput, true);
+    JobConfig effective = fromInput ? config : onLatestRunDate(spark, config, TableNames.JOURNEYS);
+    new TouchpointJob(spark, effective, new StageReporter(System.out)).execute(name(), fromInput
+        ? java.util.EnumSet.of(TouchpointJob.Stage.JOURNEYS, TouchpointJob.Stage.METRICS)
+        : java.util.EnumSet.of(TouchpointJob.Stage.METRICS));
     return 0;
   }
 

@@ -9,8 +9,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code touchpoints run}: every stage that exists, in order. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run every stage of the job: ingest and validate, journeys, touchpoint metrics (and, as they are "
-        + "added, attribution and the next-touchpoint model).",
+    description = "Run every stage of the job: ingest and validate, journeys, touchpoint metrics and attribution "
+        + "(and, once it is added, the next-touchpoint model).",
     footer = TouchpointsCli.SCHEMA_HELP)
 final class RunCommand extends SparkCommand {
 
@@ -26,7 +26,7 @@ final class RunCommand extends SparkCommand {
   int run(SparkSession spark, JobConfig config) {
     StageReporter reporter = new StageReporter(System.out);
     TouchpointJob job = new TouchpointJob(spark, config, reporter);
-    job.execute(name(), true, true);
+    job.execute(name(), java.util.EnumSet.allOf(TouchpointJob.Stage.class));
     reporter.line("tables written under " + config.outputPath() + " for run date " + config.runDate());
     return 0;
   }

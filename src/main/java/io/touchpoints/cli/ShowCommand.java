@@ -36,12 +36,16 @@ import picocli.CommandLine.Parameters;
 final class ShowCommand implements Callable<Integer> {
 
   /** How each table is sorted when printed, so the output is stable. */
-  private static final Map<String, List<Column>> ORDER = Map.of(
-      TableNames.EVENTS, List.of(col("customer_id"), col("event_seq")),
-      TableNames.QUARANTINE, List.of(col("reason"), col("raw_record")),
-      TableNames.JOURNEYS, List.of(col("customer_id"), col("start_time")),
-      TableNames.PATHS, List.of(col("journeys").desc(), col("path")),
-      TableNames.RUNS, List.of(col("started_at").desc(), col("stage")));
+  private static final Map<String, List<Column>> ORDER = Map.ofEntries(
+      Map.entry(TableNames.TOUCHPOINT_METRICS, List.of(col("dimension"), col("name"), col("segment"))),
+      Map.entry(TableNames.ATTRIBUTION, List.of(col("model"), col("touchpoint"))),
+      Map.entry(TableNames.TRANSITIONS, List.of(col("order"), col("from_state"), col("to_state"))),
+      Map.entry(TableNames.REMOVAL_EFFECTS, List.of(col("order"), col("touchpoint"))),
+      Map.entry(TableNames.EVENTS, List.of(col("customer_id"), col("event_seq"))),
+      Map.entry(TableNames.QUARANTINE, List.of(col("reason"), col("raw_record"))),
+      Map.entry(TableNames.JOURNEYS, List.of(col("customer_id"), col("start_time"))),
+      Map.entry(TableNames.PATHS, List.of(col("journeys").desc(), col("path"))),
+      Map.entry(TableNames.RUNS, List.of(col("started_at").desc(), col("stage"))));
 
   @Spec
   CommandSpec spec;

@@ -1,6 +1,8 @@
 package io.touchpoints.cli;
 
 import io.touchpoints.config.JobConfig;
+import io.touchpoints.input.InputException;
+import io.touchpoints.output.DeltaTables;
 import io.touchpoints.pipeline.SparkSessionFactory;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -21,6 +23,18 @@ abstract class SparkCommand implements Callable<Integer> {
   /** A command's own options on top of the resolved configuration (none by default). */
   JobConfig adjust(JobConfig config) {
     return config;
+  }
+
+  /**
+   * For a stage that reads the tables under --output: the configuration on the newest run date of {@code table},
+   * unless the user named a run date.
+   */
+  JobConfig onLatestRunDate(SparkSession spark, JobConfig config, String table) {
+    if (options.runDate != null || !config.raw().getString("run_date").isBlank()) {
+      return config;
+    }
+    return config.withRunDate(new DeltaTables(spark, config.outputPath()).latestRunDate(table)
+        .orElseThrow(() -> new InputException("table " + table + " under " + config.outputPath() + " is empty")));
   }
 
   /** Name shown in the Spark UI. */

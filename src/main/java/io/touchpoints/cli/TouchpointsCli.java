@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 @Command(name = "touchpoints", mixinStandardHelpOptions = true, versionProvider = TouchpointsCli.Version.class,
     description = "Measures how well each customer touchpoint works: journeys, conversion, churn, satisfaction, "
         + "attribution and the next touchpoint, as Delta tables.",
-    subcommands = {JourneysCommand.class, MetricsCommand.class, RunCommand.class, GenerateCommand.class, ShowCommand.class})
+    subcommands = {JourneysCommand.class, MetricsCommand.class, AttributeCommand.class, RunCommand.class,
+        GenerateCommand.class, ShowCommand.class})
 public final class TouchpointsCli implements Runnable {
 
   static final String SCHEMA_HELP = """

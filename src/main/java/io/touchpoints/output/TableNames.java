@@ -9,10 +9,14 @@ public final class TableNames {
   public static final String JOURNEYS = "journeys";
   public static final String PATHS = "paths";
   public static final String TOUCHPOINT_METRICS = "touchpoint_metrics";
+  public static final String ATTRIBUTION = "attribution";
+  public static final String TRANSITIONS = "transitions";
+  public static final String REMOVAL_EFFECTS = "removal_effects";
   public static final String RUNS = "runs";
 
   /** Every table, in pipeline order. */
-  public static final List<String> ALL = List.of(EVENTS, QUARANTINE, JOURNEYS, PATHS, TOUCHPOINT_METRICS, RUNS);
+  public static final List<String> ALL = List.of(EVENTS, QUARANTINE, JOURNEYS, PATHS, TOUCHPOINT_METRICS,
+      ATTRIBUTION, TRANSITIONS, REMOVAL_EFFECTS, RUNS);
 
   /** Column on every table: the run date that wrote the row. */
   public static final String RUN_DATE = "run_date";

@@ -3,6 +3,10 @@ package io.touchpoints.pipeline;
 import static org.apache.spark.sql.functions.col;
 
 import io.touchpoints.config.JobConfig;
+import io.touchpoints.attribution.AttributionRunner;
+import io.touchpoints.attribution.AttributionSettings;
+import io.touchpoints.attribution.AttributionSummary;
+import io.touchpoints.attribution.PathSource;
 import io.touchpoints.config.ConfigurationException;
 import io.touchpoints.input.EventReader;
 import io.touchpoints.input.InputException;
@@ -63,26 +67,42 @@ public final class TouchpointJob {
    * @throws io.touchpoints.input.InputException for input that cannot be read (nothing written)
    * @throws IllegalStateException when the row counts do not reconcile
    */
+  /** The pipeline's stages, in order. */
+  public enum Stage { JOURNEYS, METRICS, ATTRIBUTION }
+
+  private String pathFile;
+  private String pathSeparator = ",";
+
+  /** Attribution reads this aggregated path file instead of the journeys table. */
+  public TouchpointJob withPathFile(String file, String separator) {
+    this.pathFile = file;
+    this.pathSeparator = separator;
+    return this;
+  }
+
   public Reconciliation runJourneys(String command) {
-    return execute(command, true, false);
+    return execute(command, java.util.EnumSet.of(Stage.JOURNEYS));
   }
 
   /**
-   * Runs the chosen stages as one run (one run id in the ledger).
+   * Runs the chosen stages as one run (one run id in the ledger). Stages after {@code JOURNEYS} read the tables of
+   * the run date, so they can run alone on what an earlier run wrote.
    *
-   * @param journeys ingest the input and rebuild journeys
-   * @param metrics compute touchpoint metrics from the journeys and events of the run date
    * @return the row reconciliation when journeys ran, else null
    */
-  public Reconciliation execute(String command, boolean journeys, boolean metrics) {
+  public Reconciliation execute(String command, java.util.Set<Stage> stages) {
+    boolean journeys = stages.contains(Stage.JOURNEYS);
     String runId = UUID.randomUUID().toString();
     RunLedger.RunInfo info = new RunLedger.RunInfo(runId, command, journeys ? config.inputPath() : null,
         AppVersion.get(), config.hash(), config.toJson());
     try {
       tables.requireWritable();
       Reconciliation counts = journeys ? journeysStage() : null;
-      if (metrics) {
+      if (stages.contains(Stage.METRICS)) {
         metricsStage();
+      }
+      if (stages.contains(Stage.ATTRIBUTION)) {
+        attributionStage();
       }
       RunLedger.append(spark, tables, config.runDate(), info, results);
       return counts;
@@ -116,6 +136,34 @@ public final class TouchpointJob {
     record(new StageResult("metrics", StageResult.OK, start, since(start), null, rows, null, null, null),
         StageReporter.count(rows) + " metric rows (" + String.join(", ", settings.dimensions()) + ")");
     MetricsSummary.print(written, settings, reporter);
+  }
+
+  private void attributionStage() {
+    Instant start = Instant.now();
+    jobGroup("attribution", "heuristic, Markov and Shapley attribution");
+    AttributionSettings settings = AttributionSettings.from(config.raw().getConfig("attribution"));
+    Dataset<Row> paths;
+    Dataset<Row> journeys = null;
+    String source;
+    if (pathFile != null) {
+      paths = PathSource.fromPathFile(spark, pathFile, pathSeparator);
+      source = pathFile;
+    } else {
+      journeys = tables.readRunDate(TableNames.JOURNEYS, config.runDate()).drop(TableNames.RUN_DATE);
+      paths = PathSource.fromJourneys(journeys);
+      source = "journeys";
+    }
+    AttributionRunner.Output out = new AttributionRunner(spark, settings).run(paths, journeys);
+    tables.replaceRunDate(TableNames.ATTRIBUTION, out.attribution(), config.runDate());
+    tables.replaceRunDate(TableNames.TRANSITIONS, out.transitions(), config.runDate());
+    tables.replaceRunDate(TableNames.REMOVAL_EFFECTS, out.removalEffects(), config.runDate());
+    Dataset<Row> written = tables.readRunDate(TableNames.ATTRIBUTION, config.runDate());
+    long rows = written.count();
+    String notes = String.join("; ", out.notes());
+    record(new StageResult("attribution", StageResult.OK, start, since(start), null, rows, null, null,
+        notes.isEmpty() ? null : notes),
+        StageReporter.count(rows) + " credits from " + source + (notes.isEmpty() ? "" : " (" + notes + ")"));
+    AttributionSummary.print(written, reporter);
   }
 
   private Reconciliation journeysStage() {

@@ -41,7 +41,7 @@ class OlistMetricsTest extends SparkTestBase {
     options.put("run_date", "2018-12-31");
     JobConfig config = JobConfig.load(null, List.of(), options);
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    new TouchpointJob(session(), config, new StageReporter(quiet)).execute("test", true, true);
+    new TouchpointJob(session(), config, new StageReporter(quiet)).execute("test", java.util.EnumSet.of(TouchpointJob.Stage.JOURNEYS, TouchpointJob.Stage.METRICS));
 
     // The direct count, with plain Spark on the raw files.
     Dataset<Row> leads = session().read().option("header", "true").csv(data.resolve("leads.csv").toString());

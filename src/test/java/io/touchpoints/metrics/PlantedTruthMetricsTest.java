@@ -55,7 +55,7 @@ class PlantedTruthMetricsTest extends SparkTestBase {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     JobConfig config = base.with("input.path", dir.resolve("log").resolve("events").toString())
         .with("input.format", "parquet").withRunDate(settings.endDate());
-    new TouchpointJob(session(), config, new StageReporter(quiet)).execute("test", true, false);
+    new TouchpointJob(session(), config, new StageReporter(quiet)).execute("test", java.util.EnumSet.of(TouchpointJob.Stage.JOURNEYS));
     plain = touchpointRows(config, 0.95);
     familyWise = touchpointRows(config.with("metrics.confidence", 1 - 0.05 / 30), 1 - 0.05 / 30);
   }

@@ -1,0 +1,271 @@
+package io.touchpoints.attribution;
+
+import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Runs every attribution model on aggregated paths and assembles the three tables.
+ *
+ * <p>Heuristics are computed in Spark ({@link HeuristicCredits}). For Markov and Shapley, Spark reduces the paths
+ * to what the exact solvers need: transition counts per order ({@link TransitionCounter}) and conversions per
+ * touchpoint set; only those (small by construction: at most one row per distinct transition or set) reach the
+ * driver, where {@link MarkovAttribution} and {@link ShapleyAttribution} solve them. Bootstrap replicates
+ * ({@link BootstrapPaths}) go through the same reduction with a replicate key, giving percentile intervals.
+ * Settings: {@code touchpoints.attribution.*}. Shuffles: one per aggregation (paths, sets, transitions).
+ */
+public final class AttributionRunner {
+
+  public static final StructType ATTRIBUTION_SCHEMA = new StructType()
+      .add(AttributionColumns.MODEL, DataTypes.StringType, false)
+      .add(AttributionColumns.TOUCHPOINT, DataTypes.StringType, false)
+      .add(AttributionColumns.CONVERSIONS, DataTypes.DoubleType)
+      .add(AttributionColumns.REVENUE, DataTypes.DoubleType)
+      .add(AttributionColumns.SHARE, DataTypes.DoubleType)
+      .add(AttributionColumns.CONVERSIONS_LOW, DataTypes.DoubleType)
+      .add(AttributionColumns.CONVERSIONS_HIGH, DataTypes.DoubleType)
+      .add(AttributionColumns.REVENUE_LOW, DataTypes.DoubleType)
+      .add(AttributionColumns.REVENUE_HIGH, DataTypes.DoubleType);
+  public static final StructType TRANSITIONS_SCHEMA = new StructType()
+      .add(AttributionColumns.ORDER, DataTypes.IntegerType, false)
+      .add(AttributionColumns.FROM_STATE, DataTypes.StringType, false)
+      .add(AttributionColumns.TO_STATE, DataTypes.StringType, false)
+      .add(AttributionColumns.COUNT, DataTypes.DoubleType)
+      .add(AttributionColumns.PROBABILITY, DataTypes.DoubleType);
+  public static final StructType REMOVAL_SCHEMA = new StructType()
+      .add(AttributionColumns.ORDER, DataTypes.IntegerType, false)
+      .add(AttributionColumns.TOUCHPOINT, DataTypes.StringType, false)
+      .add(AttributionColumns.REMOVAL_EFFECT, DataTypes.DoubleType)
+      .add(AttributionColumns.REMOVAL_EFFECT_LOW, DataTypes.DoubleType)
+      .add(AttributionColumns.REMOVAL_EFFECT_HIGH, DataTypes.DoubleType);
+
+  private static final double CONFIDENCE = 0.95;
+
+  private final SparkSession spark;
+  private final AttributionSettings settings;
+
+  public AttributionRunner(SparkSession spark, AttributionSettings settings) {
+    this.spark = spark;
+    this.settings = settings;
+  }
+
+  /** The three tables, and what was left out and why. */
+  public record Output(Dataset<Row> attribution, Dataset<Row> transitions, Dataset<Row> removalEffects,
+      List<String> notes) {}
+
+  /** Credits of one model per touchpoint from one replicate: conversions, value and (Markov) removal effect. */
+  private record Credits(Map<String, double[]> byTouchpoint) {}
+
+  /**
+   * @param paths aggregated paths ({@link PathColumns})
+   * @param journeys the journeys table for time decay, or null (path files carry no times)
+   */
+  public Output run(Dataset<Row> paths, Dataset<Row> journeys) {
+    Dataset<Row> cached = paths.persist();
+    try {
+      List<String> notes = new ArrayList<>();
+      Row totals = cached.agg(sum(col(PathColumns.CONVERSIONS)), sum(col(PathColumns.VALUE))).first();
+      double totalConversions = totals.isNullAt(0) ? 0 : totals.getDouble(0);
+      double totalValue = totals.isNullAt(1) ? 0 : totals.getDouble(1);
+
+      HeuristicCredits heuristics = new HeuristicCredits(settings.directTouchpoints(), settings.positionFirstShare(),
+          settings.positionLastShare(), settings.timeDecayHalfLifeDays());
+      Dataset<Row> heuristic = heuristics.fromPaths(cached);
+      if (journeys != null) {
+        heuristic = heuristic.unionByName(heuristics.timeDecay(journeys));
+      } else {
+        notes.add("time_decay needs event times: not computed from a path file");
+      }
+
+      List<Row> attribution = new ArrayList<>();
+      List<Row> transitions = new ArrayList<>();
+      List<Row> removal = new ArrayList<>();
+      Dataset<Row> replicates = settings.bootstrapReplicates() > 0
+          ? BootstrapPaths.replicate(cached, settings.bootstrapReplicates(), settings.seed()).persist() : null;
+      try {
+        Map<Integer, double[]> replicateTotals = replicates == null ? Map.of() : replicateTotals(replicates);
+        for (int order : settings.markovOrders()) {
+          MarkovAttribution.Result result = new MarkovAttribution(order)
+              .attribute(transitionCounts(cached, order, null).get(0), totalConversions, totalValue);
+          Map<Integer, Credits> boot = new TreeMap<>();
+          if (replicates != null) {
+            transitionCounts(replicates, order, BootstrapPaths.REPLICATE).forEach((b, counts) -> {
+              double[] t = replicateTotals.getOrDefault(b, new double[2]);
+              boot.put(b, markovCredits(new MarkovAttribution(order).attribute(counts, t[0], t[1])));
+            });
+          }
+          for (MarkovAttribution.Credit c : result.credits()) {
+            Double[][] bounds = intervals(boot, c.touchpoint());
+            attribution.add(RowFactory.create("markov_" + order, c.touchpoint(), c.conversions(), c.value(),
+                share(c.conversions(), totalConversions), bounds[0][0], bounds[0][1], bounds[1][0], bounds[1][1]));
+            removal.add(RowFactory.create(order, c.touchpoint(), c.removalEffect(), bounds[2][0], bounds[2][1]));
+          }
+          for (MarkovAttribution.Transition t : result.transitions()) {
+            transitions.add(RowFactory.create(order, t.from(), t.to(), t.count(), t.probability()));
+          }
+        }
+        ShapleyAttribution shapley = new ShapleyAttribution(settings.shapleyExactMax(),
+            settings.shapleyPermutations(), settings.seed());
+        ShapleyAttribution.Result shapleyResult = shapley.attribute(coalitions(cached, null).get(0));
+        if (!shapleyResult.exact()) {
+          notes.add("shapley estimated from " + shapleyResult.permutations() + " sampled permutations (more than "
+              + settings.shapleyExactMax() + " touchpoints)");
+        }
+        Map<Integer, Credits> boot = new TreeMap<>();
+        if (replicates != null) {
+          coalitions(replicates, BootstrapPaths.REPLICATE).forEach((b, sets) ->
+              boot.put(b, shapleyCredits(shapley.attribute(sets))));
+        }
+        for (ShapleyAttribution.Credit c : shapleyResult.credits()) {
+          Double[][] bounds = intervals(boot, c.touchpoint());
+          attribution.add(RowFactory.create("shapley", c.touchpoint(), c.conversions(), c.value(),
+              share(c.conversions(), totalConversions), bounds[0][0], bounds[0][1], bounds[1][0], bounds[1][1]));
+        }
+      } finally {
+        if (replicates != null) {
+          replicates.unpersist();
+        }
+      }
+
+      Dataset<Row> heuristicRows = heuristic
+          .withColumn(AttributionColumns.SHARE, when(sum(col(AttributionColumns.CONVERSIONS))
+              .over(Window.partitionBy(col(AttributionColumns.MODEL))).gt(0), col(AttributionColumns.CONVERSIONS)
+              .divide(sum(col(AttributionColumns.CONVERSIONS)).over(Window.partitionBy(col(AttributionColumns.MODEL))))))
+          .withColumn(AttributionColumns.CONVERSIONS_LOW, lit(null).cast(DataTypes.DoubleType))
+          .withColumn(AttributionColumns.CONVERSIONS_HIGH, lit(null).cast(DataTypes.DoubleType))
+          .withColumn(AttributionColumns.REVENUE_LOW, lit(null).cast(DataTypes.DoubleType))
+          .withColumn(AttributionColumns.REVENUE_HIGH, lit(null).cast(DataTypes.DoubleType))
+          .select(ATTRIBUTION_SCHEMA.fieldNames()[0], java.util.Arrays.copyOfRange(ATTRIBUTION_SCHEMA.fieldNames(), 1,
+              ATTRIBUTION_SCHEMA.size()));
+      Dataset<Row> all = heuristicRows.unionByName(spark.createDataFrame(attribution, ATTRIBUTION_SCHEMA));
+      return new Output(all, spark.createDataFrame(transitions, TRANSITIONS_SCHEMA),
+          spark.createDataFrame(removal, REMOVAL_SCHEMA), notes);
+    } finally {
+      cached.unpersist();
+    }
+  }
+
+  /** Transition counts per replicate (key column null: one group, key 0). */
+  private static Map<Integer, TransitionCounts> transitionCounts(Dataset<Row> paths, int order, String key) {
+    List<String> keys = key == null ? List.of() : List.of(key);
+    Map<Integer, Map<MarkovState, Map<MarkovState, Double>>> grouped = new TreeMap<>();
+    for (Row r : TransitionCounter.count(paths, order, keys).collectAsList()) {
+      int group = key == null ? 0 : r.getInt(r.fieldIndex(key));
+      grouped.computeIfAbsent(group, g -> new HashMap<>())
+          .computeIfAbsent(state(r.getList(r.fieldIndex(TransitionCounter.FROM))), s -> new HashMap<>())
+          .merge(state(r.getList(r.fieldIndex(TransitionCounter.TO))), r.getDouble(r.fieldIndex(TransitionCounter.COUNT)),
+              Double::sum);
+    }
+    Map<Integer, TransitionCounts> out = new TreeMap<>();
+    grouped.forEach((g, counts) -> out.put(g, TransitionCounts.of(order, counts)));
+    if (out.isEmpty()) {
+      out.put(0, TransitionCounts.of(order, Map.of()));
+    }
+    return out;
+  }
+
+  private static MarkovState state(List<String> parts) {
+    if (parts.size() == 1) {
+      switch (parts.get(0)) {
+        case TransitionCounter.START:
+          return MarkovState.START;
+        case TransitionCounter.CONVERSION:
+          return MarkovState.CONVERSION;
+        case TransitionCounter.NULL:
+          return MarkovState.NULL;
+        default:
+          break;
+      }
+    }
+    return MarkovState.of(parts);
+  }
+
+  /** Paths reduced to touchpoint sets, all a Shapley value needs, per replicate. */
+  private static Map<Integer, List<AggregatedPath>> coalitions(Dataset<Row> paths, String key) {
+    List<org.apache.spark.sql.Column> group = new ArrayList<>();
+    if (key != null) {
+      group.add(col(key));
+    }
+    group.add(array_sort(array_distinct(col(PathColumns.TOUCHPOINTS))).as(PathColumns.TOUCHPOINTS));
+    Map<Integer, List<AggregatedPath>> out = new TreeMap<>();
+    for (Row r : paths.groupBy(group.toArray(org.apache.spark.sql.Column[]::new))
+        .agg(sum(col(PathColumns.CONVERSIONS)).as(PathColumns.CONVERSIONS),
+            sum(col(PathColumns.VALUE)).as(PathColumns.VALUE), sum(col(PathColumns.NULLS)).as(PathColumns.NULLS))
+        .collectAsList()) {
+      int g = key == null ? 0 : r.getInt(r.fieldIndex(key));
+      out.computeIfAbsent(g, x -> new ArrayList<>()).add(new AggregatedPath(
+          r.getList(r.fieldIndex(PathColumns.TOUCHPOINTS)), r.getDouble(r.fieldIndex(PathColumns.CONVERSIONS)),
+          r.getDouble(r.fieldIndex(PathColumns.VALUE)), r.getDouble(r.fieldIndex(PathColumns.NULLS))));
+    }
+    if (out.isEmpty()) {
+      out.put(0, List.of());
+    }
+    return out;
+  }
+
+  private static Map<Integer, double[]> replicateTotals(Dataset<Row> replicates) {
+    Map<Integer, double[]> totals = new HashMap<>();
+    for (Row r : replicates.groupBy(col(BootstrapPaths.REPLICATE))
+        .agg(sum(col(PathColumns.CONVERSIONS)), sum(col(PathColumns.VALUE))).collectAsList()) {
+      totals.put(r.getInt(0), new double[] {r.getDouble(1), r.getDouble(2)});
+    }
+    return totals;
+  }
+
+  private static Credits markovCredits(MarkovAttribution.Result result) {
+    Map<String, double[]> m = new LinkedHashMap<>();
+    result.credits().forEach(c -> m.put(c.touchpoint(), new double[] {c.conversions(), c.value(), c.removalEffect()}));
+    return new Credits(m);
+  }
+
+  private static Credits shapleyCredits(ShapleyAttribution.Result result) {
+    Map<String, double[]> m = new LinkedHashMap<>();
+    result.credits().forEach(c -> m.put(c.touchpoint(), new double[] {c.conversions(), c.value(), Double.NaN}));
+    return new Credits(m);
+  }
+
+  /** Percentile intervals of conversions, value and removal effect over the replicates (nulls without any). */
+  private static Double[][] intervals(Map<Integer, Credits> boot, String touchpoint) {
+    Double[][] out = new Double[3][2];
+    if (boot.isEmpty()) {
+      return out;
+    }
+    for (int k = 0; k < 3; k++) {
+      double[] values = new double[boot.size()];
+      int i = 0;
+      for (Credits c : boot.values()) {
+        double[] v = c.byTouchpoint().get(touchpoint);
+        // A touchpoint absent from a replicate gets no credit there.
+        values[i++] = v == null ? 0 : v[k];
+      }
+      if (java.util.Arrays.stream(values).anyMatch(Double::isNaN)) {
+        continue; // a figure the model does not have (Shapley has no removal effect)
+      }
+      PercentileInterval interval = PercentileInterval.of(values, CONFIDENCE);
+      out[k][0] = Double.isNaN(interval.low()) ? null : interval.low();
+      out[k][1] = Double.isNaN(interval.high()) ? null : interval.high();
+    }
+    return out;
+  }
+
+  private static Double share(double credit, double total) {
+    return total > 0 ? credit / total : null;
+  }
+}
