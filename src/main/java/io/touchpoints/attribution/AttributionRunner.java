@@ -100,16 +100,20 @@ public final class AttributionRunner {
       Dataset<Row> replicates = settings.bootstrapReplicates() > 0
           ? BootstrapPaths.replicate(cached, settings.bootstrapReplicates(), settings.seed()).persist() : null;
       try {
+        // Also materialises the replicates once for the per-order counts below.
         Map<Integer, double[]> replicateTotals = replicates == null ? Map.of() : replicateTotals(replicates);
         for (int order : settings.markovOrders()) {
           MarkovAttribution.Result result = new MarkovAttribution(order)
               .attribute(transitionCounts(cached, order, null).get(0), totalConversions, totalValue);
           Map<Integer, Credits> boot = new TreeMap<>();
           if (replicates != null) {
-            transitionCounts(replicates, order, BootstrapPaths.REPLICATE).forEach((b, counts) -> {
-              double[] t = replicateTotals.getOrDefault(b, new double[2]);
-              boot.put(b, markovCredits(new MarkovAttribution(order).attribute(counts, t[0], t[1])));
-            });
+            // Replicates solve independently: spread over the driver's cores.
+            Map<Integer, TransitionCounts> counts = transitionCounts(replicates, order, BootstrapPaths.REPLICATE);
+            counts.entrySet().parallelStream().map(e -> {
+              double[] t = replicateTotals.getOrDefault(e.getKey(), new double[2]);
+              return Map.entry(e.getKey(), markovCredits(new MarkovAttribution(order).attribute(e.getValue(), t[0],
+                  t[1])));
+            }).toList().forEach(e -> boot.put(e.getKey(), e.getValue()));
           }
           for (MarkovAttribution.Credit c : result.credits()) {
             Double[][] bounds = intervals(boot, c.touchpoint());
@@ -130,8 +134,9 @@ public final class AttributionRunner {
         }
         Map<Integer, Credits> boot = new TreeMap<>();
         if (replicates != null) {
-          coalitions(replicates, BootstrapPaths.REPLICATE).forEach((b, sets) ->
-              boot.put(b, shapleyCredits(shapley.attribute(sets))));
+          coalitions(replicates, BootstrapPaths.REPLICATE).entrySet().parallelStream()
+              .map(e -> Map.entry(e.getKey(), shapleyCredits(shapley.attribute(e.getValue())))).toList()
+              .forEach(e -> boot.put(e.getKey(), e.getValue()));
         }
         for (ShapleyAttribution.Credit c : shapleyResult.credits()) {
           Double[][] bounds = intervals(boot, c.touchpoint());

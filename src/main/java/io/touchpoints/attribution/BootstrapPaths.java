@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.commons.math3.distribution.PoissonDistribution;
-import org.apache.commons.math3.random.RandomGenerator;
-import org.apache.commons.math3.random.Well19937c;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -46,8 +43,7 @@ public final class BootstrapPaths {
     long pathHash = String.join("\u0001", touchpoints).hashCode();
     List<Row> out = new ArrayList<>(replicates);
     for (int b = 1; b <= replicates; b++) {
-      RandomGenerator random = new Well19937c(new SplittableRandom(seed ^ (pathHash * 0x9E3779B97F4A7C15L) ^ b)
-          .nextLong());
+      SplittableRandom random = new SplittableRandom(seed ^ (pathHash * 0x9E3779B97F4A7C15L) ^ (b * 0xBF58476D1CE4E5B9L));
       double c = poisson(conversions, random);
       double u = poisson(nulls, random);
       if (c > 0 || u > 0) {
@@ -57,11 +53,49 @@ public final class BootstrapPaths {
     return out.iterator();
   }
 
-  private static double poisson(double mean, RandomGenerator random) {
+  /**
+   * A Poisson draw: Knuth's product of uniforms for small means, Hörmann's transformed rejection (PTRS, 1993) for
+   * means of 10 and more; both exact.
+   */
+  static double poisson(double mean, SplittableRandom random) {
     if (mean <= 0) {
       return 0;
     }
-    return new PoissonDistribution(random, mean, PoissonDistribution.DEFAULT_EPSILON,
-        PoissonDistribution.DEFAULT_MAX_ITERATIONS).sample();
+    if (mean < 10) {
+      double limit = Math.exp(-mean);
+      double product = random.nextDouble();
+      int k = 0;
+      while (product > limit) {
+        product *= random.nextDouble();
+        k++;
+      }
+      return k;
+    }
+    double slam = Math.sqrt(mean);
+    double logLam = Math.log(mean);
+    double b = 0.931 + 2.53 * slam;
+    double a = -0.059 + 0.02483 * b;
+    double invAlpha = 1.1239 + 1.1328 / (b - 3.4);
+    double vr = 0.9277 - 3.6224 / (b - 2);
+    while (true) {
+      double u = random.nextDouble() - 0.5;
+      double v = random.nextDouble();
+      double us = 0.5 - Math.abs(u);
+      long k = (long) Math.floor((2 * a / us + b) * u + mean + 0.43);
+      if (us >= 0.07 && v <= vr) {
+        return k;
+      }
+      if (k < 0 || (us < 0.013 && v > us)) {
+        continue;
+      }
+      if (Math.log(v) + Math.log(invAlpha) - Math.log(a / (us * us) + b)
+          <= -mean + k * logLam - logFactorial(k)) {
+        return k;
+      }
+    }
+  }
+
+  private static double logFactorial(long k) {
+    return org.apache.commons.math3.special.Gamma.logGamma(k + 1.0);
   }
 }

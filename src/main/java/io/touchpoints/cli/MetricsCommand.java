@@ -4,6 +4,7 @@ import io.touchpoints.config.JobConfig;
 import io.touchpoints.output.TableNames;
 import io.touchpoints.pipeline.StageReporter;
 import io.touchpoints.pipeline.TouchpointJob;
+import java.util.EnumSet;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,8 +29,8 @@ final class MetricsCommand extends SparkCommand {
     boolean fromInput = options.input != null;
     JobConfig effective = fromInput ? config : onLatestRunDate(spark, config, TableNames.JOURNEYS);
     new TouchpointJob(spark, effective, new StageReporter(System.out)).execute(name(), fromInput
-        ? java.util.EnumSet.of(TouchpointJob.Stage.JOURNEYS, TouchpointJob.Stage.METRICS)
-        : java.util.EnumSet.of(TouchpointJob.Stage.METRICS));
+        ? EnumSet.of(TouchpointJob.Stage.JOURNEYS, TouchpointJob.Stage.METRICS)
+        : EnumSet.of(TouchpointJob.Stage.METRICS));
     return 0;
   }
 

@@ -3,6 +3,7 @@ package io.touchpoints.cli;
 import io.touchpoints.config.JobConfig;
 import io.touchpoints.pipeline.StageReporter;
 import io.touchpoints.pipeline.TouchpointJob;
+import java.util.EnumSet;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +27,7 @@ final class RunCommand extends SparkCommand {
   int run(SparkSession spark, JobConfig config) {
     StageReporter reporter = new StageReporter(System.out);
     TouchpointJob job = new TouchpointJob(spark, config, reporter);
-    job.execute(name(), java.util.EnumSet.allOf(TouchpointJob.Stage.class));
+    job.execute(name(), EnumSet.allOf(TouchpointJob.Stage.class));
     reporter.line("tables written under " + config.outputPath() + " for run date " + config.runDate());
     return 0;
   }

@@ -2,15 +2,15 @@ package io.touchpoints.pipeline;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.touchpoints.config.JobConfig;
 import io.touchpoints.attribution.AttributionRunner;
 import io.touchpoints.attribution.AttributionSettings;
 import io.touchpoints.attribution.AttributionSummary;
 import io.touchpoints.attribution.PathSource;
 import io.touchpoints.config.ConfigurationException;
+import io.touchpoints.config.JobConfig;
 import io.touchpoints.input.EventReader;
-import io.touchpoints.input.InputException;
 import io.touchpoints.input.EventValidator;
+import io.touchpoints.input.InputException;
 import io.touchpoints.input.SourceMapping;
 import io.touchpoints.journey.IdentityStitcher;
 import io.touchpoints.journey.JourneyBuilder;
@@ -24,7 +24,9 @@ import io.touchpoints.output.TableNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -34,9 +36,10 @@ import org.apache.spark.sql.SparkSession;
  * Runs the pipeline's stages against one session and records each in the runs ledger.
  *
  * <p>Stages: {@code ingest} (read, map, validate; writes quarantine), {@code journeys} (stitch, de-duplicate, order,
- * sessions, journeys; writes events, journeys and paths). Each runs under a Spark job group named
- * {@code touchpoints:<stage>}, visible in the Spark UI. A run reconciles its rows: rows read = rows kept + rows
- * quarantined + duplicates dropped, or it fails.
+ * sessions, journeys; writes events, journeys and paths), {@code metrics} (touchpoint_metrics, from the events and
+ * journeys of the run date) and {@code attribution} (attribution, transitions, removal_effects, from the journeys or
+ * a path file). Each runs under a Spark job group named {@code touchpoints:<stage>}, visible in the Spark UI. A run
+ * reconciles its rows: rows read = rows kept + rows quarantined + duplicates dropped, or it fails.
  */
 public final class TouchpointJob {
 
@@ -60,13 +63,6 @@ public final class TouchpointJob {
     }
   }
 
-  /**
-   * Ingests the input and rebuilds journeys for the configured run date.
-   *
-   * @param command the CLI command, for the ledger
-   * @throws io.touchpoints.input.InputException for input that cannot be read (nothing written)
-   * @throws IllegalStateException when the row counts do not reconcile
-   */
   /** The pipeline's stages, in order. */
   public enum Stage { JOURNEYS, METRICS, ATTRIBUTION }
 
@@ -80,8 +76,15 @@ public final class TouchpointJob {
     return this;
   }
 
+  /**
+   * Ingests the input and rebuilds journeys for the configured run date.
+   *
+   * @param command the CLI command, for the ledger
+   * @throws io.touchpoints.input.InputException for input that cannot be read (nothing written)
+   * @throws IllegalStateException when the row counts do not reconcile
+   */
   public Reconciliation runJourneys(String command) {
-    return execute(command, java.util.EnumSet.of(Stage.JOURNEYS));
+    return execute(command, EnumSet.of(Stage.JOURNEYS));
   }
 
   /**
@@ -90,7 +93,7 @@ public final class TouchpointJob {
    *
    * @return the row reconciliation when journeys ran, else null
    */
-  public Reconciliation execute(String command, java.util.Set<Stage> stages) {
+  public Reconciliation execute(String command, Set<Stage> stages) {
     boolean journeys = stages.contains(Stage.JOURNEYS);
     String runId = UUID.randomUUID().toString();
     RunLedger.RunInfo info = new RunLedger.RunInfo(runId, command, journeys ? config.inputPath() : null,
