@@ -7,22 +7,13 @@ import io.touchpoints.pipeline.TouchpointJob;
 import java.util.EnumSet;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code touchpoints metrics}: touchpoint effectiveness, from --input (journeys first) or the tables in --output. */
 @Command(name = "metrics", mixinStandardHelpOptions = true,
     description = "Conversion, friction, churn and satisfaction per touchpoint (and channel, stage, segment), with "
         + "intervals, into the Delta table touchpoint_metrics. With --input the journeys stage runs first; without "
         + "it the events and journeys already under --output are used (the newest run date unless --run-date).")
-final class MetricsCommand extends SparkCommand {
-
-  @Mixin
-  MetricsOptions metricsOptions = new MetricsOptions();
-
-  @Override
-  JobConfig adjust(JobConfig config) {
-    return metricsOptions.apply(config);
-  }
+final class MetricsCommand extends MetricsOptions.Command {
 
   @Override
   int run(SparkSession spark, JobConfig config) {

@@ -6,6 +6,17 @@ import picocli.CommandLine.Option;
 /** Options of the commands that compute touchpoint metrics. */
 public class MetricsOptions {
 
+  /** Base of the commands that compute metrics: adds {@link MetricsOptions} to the configuration. */
+  abstract static class Command extends SparkCommand {
+    @picocli.CommandLine.Mixin
+    MetricsOptions metricsOptions = new MetricsOptions();
+
+    @Override
+    JobConfig adjust(JobConfig config) {
+      return metricsOptions.apply(config);
+    }
+  }
+
   @Option(names = "--suppress-small-cells",
       description = "Leave metric figures resting on fewer than metrics.min_cell units empty.")
   boolean suppressSmallCells;

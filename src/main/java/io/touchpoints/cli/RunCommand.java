@@ -6,22 +6,13 @@ import io.touchpoints.pipeline.TouchpointJob;
 import java.util.EnumSet;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code touchpoints run}: every stage that exists, in order. */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run every stage of the job: ingest and validate, journeys, touchpoint metrics and attribution "
         + "(and, once it is added, the next-touchpoint model).",
     footer = TouchpointsCli.SCHEMA_HELP)
-final class RunCommand extends SparkCommand {
-
-  @Mixin
-  MetricsOptions metricsOptions = new MetricsOptions();
-
-  @Override
-  JobConfig adjust(JobConfig config) {
-    return metricsOptions.apply(config);
-  }
+final class RunCommand extends MetricsOptions.Command {
 
   @Override
   int run(SparkSession spark, JobConfig config) {
