@@ -102,13 +102,18 @@ public final class AttributionRunner {
       try {
         // Also materialises the replicates once for the per-order counts below.
         Map<Integer, double[]> replicateTotals = replicates == null ? Map.of() : replicateTotals(replicates);
+        // All orders counted in one pass each for the data and for the replicates.
+        Map<Integer, Map<Integer, TransitionCounts>> counted = transitionCounts(cached, null);
+        Map<Integer, Map<Integer, TransitionCounts>> replicateCounts = replicates == null ? Map.of()
+            : transitionCounts(replicates, BootstrapPaths.REPLICATE);
         for (int order : settings.markovOrders()) {
-          MarkovAttribution.Result result = new MarkovAttribution(order)
-              .attribute(transitionCounts(cached, order, null).get(0), totalConversions, totalValue);
+          MarkovAttribution.Result result = new MarkovAttribution(order).attribute(
+              counted.getOrDefault(order, Map.of()).getOrDefault(0, TransitionCounts.of(order, Map.of())),
+              totalConversions, totalValue);
           Map<Integer, Credits> boot = new TreeMap<>();
           if (replicates != null) {
             // Replicates solve independently: spread over the driver's cores.
-            Map<Integer, TransitionCounts> counts = transitionCounts(replicates, order, BootstrapPaths.REPLICATE);
+            Map<Integer, TransitionCounts> counts = replicateCounts.getOrDefault(order, Map.of());
             counts.entrySet().parallelStream().map(e -> {
               double[] t = replicateTotals.getOrDefault(e.getKey(), new double[2]);
               return Map.entry(e.getKey(), markovCredits(new MarkovAttribution(order).attribute(e.getValue(), t[0],
@@ -167,22 +172,21 @@ public final class AttributionRunner {
     }
   }
 
-  /** Transition counts per replicate (key column null: one group, key 0). */
-  private static Map<Integer, TransitionCounts> transitionCounts(Dataset<Row> paths, int order, String key) {
+  /** Transition counts by order, then by replicate (key column null: one group, key 0). */
+  private Map<Integer, Map<Integer, TransitionCounts>> transitionCounts(Dataset<Row> paths, String key) {
     List<String> keys = key == null ? List.of() : List.of(key);
-    Map<Integer, Map<MarkovState, Map<MarkovState, Double>>> grouped = new TreeMap<>();
-    for (Row r : TransitionCounter.count(paths, order, keys).collectAsList()) {
+    Map<Integer, Map<Integer, Map<MarkovState, Map<MarkovState, Double>>>> grouped = new TreeMap<>();
+    for (Row r : TransitionCounter.count(paths, settings.markovOrders(), keys).collectAsList()) {
+      int order = r.getInt(r.fieldIndex(TransitionCounter.ORDER));
       int group = key == null ? 0 : r.getInt(r.fieldIndex(key));
-      grouped.computeIfAbsent(group, g -> new HashMap<>())
+      grouped.computeIfAbsent(order, o -> new TreeMap<>()).computeIfAbsent(group, g -> new HashMap<>())
           .computeIfAbsent(state(r.getList(r.fieldIndex(TransitionCounter.FROM))), s -> new HashMap<>())
           .merge(state(r.getList(r.fieldIndex(TransitionCounter.TO))), r.getDouble(r.fieldIndex(TransitionCounter.COUNT)),
               Double::sum);
     }
-    Map<Integer, TransitionCounts> out = new TreeMap<>();
-    grouped.forEach((g, counts) -> out.put(g, TransitionCounts.of(order, counts)));
-    if (out.isEmpty()) {
-      out.put(0, TransitionCounts.of(order, Map.of()));
-    }
+    Map<Integer, Map<Integer, TransitionCounts>> out = new TreeMap<>();
+    grouped.forEach((order, byGroup) -> byGroup.forEach((g, counts) ->
+        out.computeIfAbsent(order, o -> new TreeMap<>()).put(g, TransitionCounts.of(order, counts))));
     return out;
   }
 

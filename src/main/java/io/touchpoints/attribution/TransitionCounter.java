@@ -40,16 +40,32 @@ public final class TransitionCounter {
 
   private TransitionCounter() {}
 
+  /** Column of the output: the chain's order. */
+  public static final String ORDER = "order";
+
   /**
+   * Counts the transitions of several orders in one pass (one shuffle).
+   *
    * @param paths aggregated paths ({@link PathColumns}), possibly with extra grouping columns (e.g. a bootstrap
    *     replicate) that are kept as keys
-   * @param order k, 1..4
+   * @param orders the orders k, each 1..4
    * @param keys extra grouping columns of {@code paths}
+   * @return {@code keys..., order, from_state, to_state, count}
    */
-  public static Dataset<Row> count(Dataset<Row> paths, int order, List<String> keys) {
-    if (order < 1 || order > 4) {
-      throw new IllegalArgumentException("Markov order must be 1 to 4, got " + order);
+  public static Dataset<Row> count(Dataset<Row> paths, List<Integer> orders, List<String> keys) {
+    for (int order : orders) {
+      if (order < 1 || order > 4) {
+        throw new IllegalArgumentException("Markov order must be 1 to 4, got " + order);
+      }
     }
+    Column[] orderValues = orders.stream().map(o -> lit(o)).toArray(Column[]::new);
+    Dataset<Row> byOrder = paths.withColumn(ORDER, explode(array(orderValues)));
+    List<String> withOrder = new java.util.ArrayList<>(keys);
+    withOrder.add(ORDER);
+    return countAt(byOrder, col(ORDER), withOrder);
+  }
+
+  private static Dataset<Row> countAt(Dataset<Row> paths, Column order, List<String> keys) {
     Column tp = col(PathColumns.TOUCHPOINTS);
     Column n = size(tp);
     Column both = col(PathColumns.CONVERSIONS).plus(col(PathColumns.NULLS));
@@ -77,8 +93,8 @@ public final class TransitionCounter {
   }
 
   /** The last min(i, k) touchpoints up to the i-th (1-based). */
-  private static Column state(Column touchpoints, Column i, int order) {
-    Column start = greatest(lit(1), i.minus(order - 1));
-    return slice(touchpoints, start, least(i, lit(order)));
+  private static Column state(Column touchpoints, Column i, Column order) {
+    Column start = greatest(lit(1), i.minus(order).plus(1));
+    return slice(touchpoints, start, least(i, order));
   }
 }

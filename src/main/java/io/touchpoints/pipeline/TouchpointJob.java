@@ -96,7 +96,7 @@ public final class TouchpointJob {
   public Reconciliation execute(String command, Set<Stage> stages) {
     boolean journeys = stages.contains(Stage.JOURNEYS);
     String runId = UUID.randomUUID().toString();
-    RunLedger.RunInfo info = new RunLedger.RunInfo(runId, command, journeys ? config.inputPath() : null,
+    RunLedger.RunInfo info = new RunLedger.RunInfo(runId, command, journeys ? config.inputPath() : pathFile,
         AppVersion.get(), config.hash(), config.toJson());
     try {
       tables.requireWritable();
