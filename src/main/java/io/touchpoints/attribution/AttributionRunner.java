@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -102,24 +105,17 @@ public final class AttributionRunner {
       try {
         // Also materialises the replicates once for the per-order counts below.
         Map<Integer, double[]> replicateTotals = replicates == null ? Map.of() : replicateTotals(replicates);
-        // All orders counted in one pass each for the data and for the replicates.
+        // All orders counted in one pass; the replicates are counted and solved on the executors, so only their
+        // credits (replicates x orders x touchpoints rows) come back.
         Map<Integer, Map<Integer, TransitionCounts>> counted = transitionCounts(cached, null);
-        Map<Integer, Map<Integer, TransitionCounts>> replicateCounts = replicates == null ? Map.of()
-            : transitionCounts(replicates, BootstrapPaths.REPLICATE);
+        Map<Integer, Map<Integer, Credits>> replicateCredits = replicates == null ? Map.of()
+            : replicateMarkovCredits(replicates, replicateTotals);
         for (int order : settings.markovOrders()) {
           MarkovAttribution.Result result = new MarkovAttribution(order).attribute(
               counted.getOrDefault(order, Map.of()).getOrDefault(0, TransitionCounts.of(order, Map.of())),
               totalConversions, totalValue);
           Map<Integer, Credits> boot = new TreeMap<>();
-          if (replicates != null) {
-            // Replicates solve independently: spread over the driver's cores.
-            Map<Integer, TransitionCounts> counts = replicateCounts.getOrDefault(order, Map.of());
-            counts.entrySet().parallelStream().map(e -> {
-              double[] t = replicateTotals.getOrDefault(e.getKey(), new double[2]);
-              return Map.entry(e.getKey(), markovCredits(new MarkovAttribution(order).attribute(e.getValue(), t[0],
-                  t[1])));
-            }).toList().forEach(e -> boot.put(e.getKey(), e.getValue()));
-          }
+          boot.putAll(replicateCredits.getOrDefault(order, Map.of()));
           for (MarkovAttribution.Credit c : result.credits()) {
             Double[][] bounds = intervals(boot, c.touchpoint());
             attribution.add(RowFactory.create("markov_" + order, c.touchpoint(), c.conversions(), c.value(),
@@ -190,6 +186,49 @@ public final class AttributionRunner {
     return out;
   }
 
+  private static final StructType REPLICATE_CREDIT_SCHEMA = new StructType()
+      .add(BootstrapPaths.REPLICATE, DataTypes.IntegerType, false)
+      .add(AttributionColumns.ORDER, DataTypes.IntegerType, false)
+      .add(AttributionColumns.TOUCHPOINT, DataTypes.StringType, false)
+      .add(AttributionColumns.CONVERSIONS, DataTypes.DoubleType, false)
+      .add(AttributionColumns.REVENUE, DataTypes.DoubleType, false)
+      .add(AttributionColumns.REMOVAL_EFFECT, DataTypes.DoubleType, false);
+
+  /**
+   * Markov credits of every replicate and order, solved where the counts are (a shuffle on replicate and order,
+   * then one solve per group on the executors). Returns order → replicate → credits.
+   */
+  private Map<Integer, Map<Integer, Credits>> replicateMarkovCredits(Dataset<Row> replicates,
+      Map<Integer, double[]> totals) {
+    HashMap<Integer, double[]> replicateTotals = new HashMap<>(totals);
+    Dataset<Row> counts = TransitionCounter.count(replicates, settings.markovOrders(),
+        List.of(BootstrapPaths.REPLICATE));
+    Dataset<Row> credits = counts
+        .groupByKey((MapFunction<Row, Long>) r -> ((long) r.getInt(0) << 8) | r.getInt(1), Encoders.LONG())
+        .flatMapGroups((FlatMapGroupsFunction<Long, Row, Row>) (key, rows) -> {
+          int replicate = (int) (key >> 8);
+          int order = (int) (key & 0xFF);
+          Map<MarkovState, Map<MarkovState, Double>> map = new HashMap<>();
+          rows.forEachRemaining(r -> map.computeIfAbsent(state(r.getList(2)), x -> new HashMap<>())
+              .merge(state(r.getList(3)), r.getDouble(4), Double::sum));
+          double[] t = replicateTotals.getOrDefault(replicate, new double[2]);
+          List<Row> out = new ArrayList<>();
+          for (MarkovAttribution.Credit c : new MarkovAttribution(order).attribute(TransitionCounts.of(order, map),
+              t[0], t[1]).credits()) {
+            out.add(RowFactory.create(replicate, order, c.touchpoint(), c.conversions(), c.value(),
+                c.removalEffect()));
+          }
+          return out.iterator();
+        }, Encoders.row(REPLICATE_CREDIT_SCHEMA));
+    Map<Integer, Map<Integer, Credits>> out = new TreeMap<>();
+    for (Row r : credits.collectAsList()) {
+      out.computeIfAbsent(r.getInt(1), o -> new TreeMap<>())
+          .computeIfAbsent(r.getInt(0), b -> new Credits(new LinkedHashMap<>()))
+          .byTouchpoint().put(r.getString(2), new double[] {r.getDouble(3), r.getDouble(4), r.getDouble(5)});
+    }
+    return out;
+  }
+
   private static MarkovState state(List<String> parts) {
     if (parts.size() == 1) {
       switch (parts.get(0)) {
@@ -236,12 +275,6 @@ public final class AttributionRunner {
       totals.put(r.getInt(0), new double[] {r.getDouble(1), r.getDouble(2)});
     }
     return totals;
-  }
-
-  private static Credits markovCredits(MarkovAttribution.Result result) {
-    Map<String, double[]> m = new LinkedHashMap<>();
-    result.credits().forEach(c -> m.put(c.touchpoint(), new double[] {c.conversions(), c.value(), c.removalEffect()}));
-    return new Credits(m);
   }
 
   private static Credits shapleyCredits(ShapleyAttribution.Result result) {

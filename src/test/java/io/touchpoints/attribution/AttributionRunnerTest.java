@@ -72,6 +72,14 @@ class AttributionRunnerTest extends SparkTestBase {
         AttributionColumns.CONVERSIONS_LOW))).as("shapley has an interval").isFalse();
     assertThat(m.get("linear").get("A").isNullAt(m.get("linear").get("A").fieldIndex(
         AttributionColumns.CONVERSIONS_LOW))).as("linear has none").isTrue();
+    // Seeded: a second run gives the same intervals.
+    Map<String, Map<String, Row>> again = byModel(new AttributionRunner(session(), settings(List.of(1, 2), 20))
+        .run(PathSource.fromPathFile(session(), toy.toString(), ";"), null).attribution().collectAsList());
+    for (String model : List.of("markov_1", "markov_2", "shapley")) {
+      assertThat(again.get(model).get("B").<Double>getAs(AttributionColumns.CONVERSIONS_HIGH))
+          .as(model + " B interval, second run").isEqualTo(m.get(model).get("B").<Double>getAs(
+              AttributionColumns.CONVERSIONS_HIGH));
+    }
   }
 
   @Test
