@@ -1,7 +1,7 @@
 package io.touchpoints.cli;
 
 import io.touchpoints.config.JobConfig;
-import io.touchpoints.output.TableNames;
+import io.touchpoints.tables.TableNames;
 import io.touchpoints.pipeline.StageReporter;
 import io.touchpoints.pipeline.TouchpointJob;
 import java.util.EnumSet;

@@ -4,8 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.to_json;
 
 import io.touchpoints.config.JobConfig;
-import io.touchpoints.output.DeltaTables;
-import io.touchpoints.output.TableNames;
+import io.touchpoints.tables.DeltaTables;
+import io.touchpoints.tables.TableNames;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;

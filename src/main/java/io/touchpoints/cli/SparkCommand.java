@@ -2,7 +2,7 @@ package io.touchpoints.cli;
 
 import io.touchpoints.config.JobConfig;
 import io.touchpoints.input.InputException;
-import io.touchpoints.output.DeltaTables;
+import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.pipeline.SparkSessionFactory;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;

@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.touchpoints.config.JobConfig;
-import io.touchpoints.output.DeltaTables;
-import io.touchpoints.output.TableNames;
+import io.touchpoints.tables.DeltaTables;
+import io.touchpoints.tables.TableNames;
 import io.touchpoints.pipeline.StageReporter;
 import io.touchpoints.pipeline.TouchpointJob;
 import io.touchpoints.testing.SharedData;

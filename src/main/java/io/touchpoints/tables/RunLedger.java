@@ -1,4 +1,4 @@
-package io.touchpoints.output;
+package io.touchpoints.tables;
 
 import io.touchpoints.pipeline.StageResult;
 import java.sql.Timestamp;

@@ -1,4 +1,4 @@
-package io.touchpoints.output;
+package io.touchpoints.tables;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
