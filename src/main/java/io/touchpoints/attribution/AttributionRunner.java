@@ -3,11 +3,10 @@ package io.touchpoints.attribution;
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +19,6 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -150,19 +148,25 @@ public final class AttributionRunner {
         }
       }
 
-      Dataset<Row> heuristicRows = heuristic
-          .withColumn(AttributionColumns.SHARE, when(sum(col(AttributionColumns.CONVERSIONS))
-              .over(Window.partitionBy(col(AttributionColumns.MODEL))).gt(0), col(AttributionColumns.CONVERSIONS)
-              .divide(sum(col(AttributionColumns.CONVERSIONS)).over(Window.partitionBy(col(AttributionColumns.MODEL))))))
-          .withColumn(AttributionColumns.CONVERSIONS_LOW, lit(null).cast(DataTypes.DoubleType))
-          .withColumn(AttributionColumns.CONVERSIONS_HIGH, lit(null).cast(DataTypes.DoubleType))
-          .withColumn(AttributionColumns.REVENUE_LOW, lit(null).cast(DataTypes.DoubleType))
-          .withColumn(AttributionColumns.REVENUE_HIGH, lit(null).cast(DataTypes.DoubleType))
-          .select(ATTRIBUTION_SCHEMA.fieldNames()[0], java.util.Arrays.copyOfRange(ATTRIBUTION_SCHEMA.fieldNames(), 1,
-              ATTRIBUTION_SCHEMA.size()));
-      Dataset<Row> all = heuristicRows.unionByName(spark.createDataFrame(attribution, ATTRIBUTION_SCHEMA));
-      return new Output(all, spark.createDataFrame(transitions, TRANSITIONS_SCHEMA),
-          spark.createDataFrame(removal, REMOVAL_SCHEMA), notes);
+      // Small by construction (models x touchpoints): collected, so that writing the table does not recompute it.
+      List<Row> heuristicRows = new ArrayList<>();
+      Map<String, Double> modelTotals = new HashMap<>();
+      List<Row> collected = heuristic.select(col(AttributionColumns.MODEL), col(AttributionColumns.TOUCHPOINT),
+          col(AttributionColumns.CONVERSIONS), col(AttributionColumns.REVENUE)).collectAsList();
+      for (Row r : collected) {
+        modelTotals.merge(r.getString(0), r.getDouble(2), Double::sum);
+      }
+      for (Row r : collected) {
+        double total = modelTotals.get(r.getString(0));
+        heuristicRows.add(RowFactory.create(r.getString(0), r.getString(1), r.getDouble(2), r.getDouble(3),
+            total > 0 ? r.getDouble(2) / total : null, null, null, null, null));
+      }
+      heuristicRows.sort(Comparator.comparing((Row r) -> r.getString(0)).thenComparing(r -> r.getString(1)));
+      heuristicRows.addAll(attribution);
+      // Small tables from driver memory: one file each.
+      return new Output(spark.createDataFrame(heuristicRows, ATTRIBUTION_SCHEMA).coalesce(1),
+          spark.createDataFrame(transitions, TRANSITIONS_SCHEMA).coalesce(1),
+          spark.createDataFrame(removal, REMOVAL_SCHEMA).coalesce(1), notes);
     } finally {
       cached.unpersist();
     }

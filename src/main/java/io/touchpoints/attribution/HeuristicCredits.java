@@ -1,6 +1,7 @@
 package io.touchpoints.attribution;
 
 import static org.apache.spark.sql.functions.aggregate;
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_max;
 import static org.apache.spark.sql.functions.arrays_zip;
 import static org.apache.spark.sql.functions.call_function;
@@ -11,11 +12,13 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import io.touchpoints.journey.JourneyColumns;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -59,26 +62,42 @@ public final class HeuristicCredits {
     this.halfLifeDays = halfLifeDays;
   }
 
-  /** Credits of the path-based models: model, touchpoint, conversions, revenue. */
+  /** The models {@link #fromPaths} computes, in output order. */
+  public static final List<String> PATH_MODELS =
+      List.of("first_touch", "last_touch", "last_non_direct", "linear", "position_based");
+
+  /**
+   * Credits of the path-based models: model, touchpoint, conversions, revenue. Every model's weights are columns of
+   * one exploded row per touch, so all five come from one aggregation (one shuffle on the touchpoint), then are
+   * unpivoted to a row per model and touchpoint.
+   */
   public Dataset<Row> fromPaths(Dataset<Row> paths) {
     Column tp = col(PathColumns.TOUCHPOINTS);
     Column n = size(tp);
     Column lastNonDirect = coalesce(
         array_max(transform(tp, (t, i) -> when(not(t.isin(directTouchpoints.toArray())), i))), n.minus(1));
-    Dataset<Row> out = null;
-    for (String model : List.of("first_touch", "last_touch", "last_non_direct", "linear", "position_based")) {
-      Column weights = transform(tp, (t, i) -> switch (model) {
-        case "first_touch" -> when(i.equalTo(0), 1.0).otherwise(0.0);
-        case "last_touch" -> when(i.equalTo(n.minus(1)), 1.0).otherwise(0.0);
-        case "last_non_direct" -> when(i.equalTo(lastNonDirect), 1.0).otherwise(0.0);
-        case "linear" -> lit(1.0).divide(n);
-        default -> positionWeight(i, n);
-      });
-      Dataset<Row> credits = spread(paths.filter(col(PathColumns.CONVERSIONS).gt(0).or(col(PathColumns.VALUE).gt(0))),
-          tp, weights, col(PathColumns.CONVERSIONS), col(PathColumns.VALUE), model);
-      out = out == null ? credits : out.unionByName(credits);
+    Column touches = transform(tp, (t, i) -> struct(t.as("t"),
+        when(i.equalTo(0), 1.0).otherwise(0.0).as(PATH_MODELS.get(0)),
+        when(i.equalTo(n.minus(1)), 1.0).otherwise(0.0).as(PATH_MODELS.get(1)),
+        when(i.equalTo(lastNonDirect), 1.0).otherwise(0.0).as(PATH_MODELS.get(2)),
+        lit(1.0).divide(n).as(PATH_MODELS.get(3)),
+        positionWeight(i, n).as(PATH_MODELS.get(4))));
+    List<Column> sums = new ArrayList<>();
+    for (String model : PATH_MODELS) {
+      sums.add(sum(col("_z." + model).multiply(col("_c"))).as(model + "_c"));
+      sums.add(sum(col("_z." + model).multiply(col("_v"))).as(model + "_v"));
     }
-    return out;
+    Dataset<Row> wide = paths.filter(col(PathColumns.CONVERSIONS).gt(0).or(col(PathColumns.VALUE).gt(0)))
+        .select(explode(touches).as("_z"), col(PathColumns.CONVERSIONS).as("_c"), col(PathColumns.VALUE).as("_v"))
+        .groupBy(col("_z.t").as(AttributionColumns.TOUCHPOINT))
+        .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
+    Column[] perModel = PATH_MODELS.stream()
+        .map(m -> struct(lit(m).as(AttributionColumns.MODEL), col(m + "_c").as(AttributionColumns.CONVERSIONS),
+            col(m + "_v").as(AttributionColumns.REVENUE)))
+        .toArray(Column[]::new);
+    return wide.select(col(AttributionColumns.TOUCHPOINT), explode(array(perModel)).as("_m"))
+        .select(col(AttributionColumns.TOUCHPOINT), col("_m." + AttributionColumns.MODEL),
+            col("_m." + AttributionColumns.CONVERSIONS), col("_m." + AttributionColumns.REVENUE));
   }
 
   /** time_decay from the journeys table (converted journeys with at least one touch). */

@@ -160,7 +160,8 @@ public final class TouchpointJob {
     tables.replaceRunDate(TableNames.ATTRIBUTION, out.attribution(), config.runDate());
     tables.replaceRunDate(TableNames.TRANSITIONS, out.transitions(), config.runDate());
     tables.replaceRunDate(TableNames.REMOVAL_EFFECTS, out.removalEffects(), config.runDate());
-    Dataset<Row> written = tables.readRunDate(TableNames.ATTRIBUTION, config.runDate());
+    // The runner's tables are local (already computed): summarised from memory, not read back.
+    Dataset<Row> written = out.attribution();
     long rows = written.count();
     String notes = String.join("; ", out.notes());
     record(new StageResult("attribution", StageResult.OK, start, since(start), null, rows, null, null,
