@@ -25,6 +25,12 @@ public final class AttributionColumns {
   public static final String REMOVAL_EFFECT = "removal_effect";
   public static final String REMOVAL_EFFECT_LOW = "removal_effect_low";
   public static final String REMOVAL_EFFECT_HIGH = "removal_effect_high";
+  // markov_order_fit
+  public static final String TRAIN_STEPS = "train_steps";
+  public static final String HELD_OUT_STEPS = "held_out_steps";
+  public static final String LOG_LIKELIHOOD = "log_likelihood";
+  public static final String PERPLEXITY = "perplexity";
+  public static final String SELECTED = "selected";
 
   private AttributionColumns() {}
 }

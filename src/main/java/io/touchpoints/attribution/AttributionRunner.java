@@ -57,6 +57,14 @@ public final class AttributionRunner {
       .add(AttributionColumns.REMOVAL_EFFECT_LOW, DataTypes.DoubleType)
       .add(AttributionColumns.REMOVAL_EFFECT_HIGH, DataTypes.DoubleType);
 
+  public static final StructType ORDER_FIT_SCHEMA = new StructType()
+      .add(AttributionColumns.ORDER, DataTypes.IntegerType, false)
+      .add(AttributionColumns.TRAIN_STEPS, DataTypes.DoubleType, false)
+      .add(AttributionColumns.HELD_OUT_STEPS, DataTypes.DoubleType, false)
+      .add(AttributionColumns.LOG_LIKELIHOOD, DataTypes.DoubleType)
+      .add(AttributionColumns.PERPLEXITY, DataTypes.DoubleType)
+      .add(AttributionColumns.SELECTED, DataTypes.BooleanType, false);
+
   private static final double CONFIDENCE = 0.95;
 
   private final SparkSession spark;
@@ -68,8 +76,9 @@ public final class AttributionRunner {
   }
 
   /** The three tables, and what was left out and why. */
+  /** The tables ({@code orderFit} empty when {@code attribution.order_fit_holdout} is 0) and notes for the log. */
   public record Output(Dataset<Row> attribution, Dataset<Row> transitions, Dataset<Row> removalEffects,
-      List<String> notes) {}
+      Dataset<Row> orderFit, List<String> notes) {}
 
   /** Credits of one model per touchpoint from one replicate: conversions, value and (Markov) removal effect. */
   private record Credits(Map<String, double[]> byTouchpoint) {}
@@ -163,20 +172,59 @@ public final class AttributionRunner {
       }
       heuristicRows.sort(Comparator.comparing((Row r) -> r.getString(0)).thenComparing(r -> r.getString(1)));
       heuristicRows.addAll(attribution);
+      List<Row> orderFit = new ArrayList<>();
+      if (settings.orderFitHoldout() > 0 && !settings.markovOrders().isEmpty()) {
+        for (MarkovOrderFit.Fit f : orderFit(cached)) {
+          orderFit.add(RowFactory.create(f.order(), f.trainSteps(), f.heldOutSteps(),
+              Double.isNaN(f.logLikelihood()) ? null : f.logLikelihood(),
+              Double.isNaN(f.perplexity()) ? null : f.perplexity(), f.selected()));
+          if (f.selected()) {
+            notes.add(String.format("held-out fit prefers markov_%d (perplexity %.3f)", f.order(), f.perplexity()));
+          }
+        }
+      }
       // Small tables from driver memory: one file each.
       return new Output(spark.createDataFrame(heuristicRows, ATTRIBUTION_SCHEMA).coalesce(1),
           spark.createDataFrame(transitions, TRANSITIONS_SCHEMA).coalesce(1),
-          spark.createDataFrame(removal, REMOVAL_SCHEMA).coalesce(1), notes);
+          spark.createDataFrame(removal, REMOVAL_SCHEMA).coalesce(1),
+          spark.createDataFrame(orderFit, ORDER_FIT_SCHEMA).coalesce(1), notes);
     } finally {
       cached.unpersist();
     }
   }
 
+  /**
+   * The held-out fit of every configured order: one Spark pass splits the journeys and counts the transitions of
+   * orders 1..max for both parts (the lower orders smooth the higher ones); the scoring runs on the driver.
+   */
+  private List<MarkovOrderFit.Fit> orderFit(Dataset<Row> paths) {
+    int maxOrder = settings.markovOrders().stream().mapToInt(Integer::intValue).max().orElseThrow();
+    List<Integer> all = java.util.stream.IntStream.rangeClosed(1, maxOrder).boxed().toList();
+    Map<Integer, Map<Integer, TransitionCounts>> counted = transitionCounts(
+        HeldOutSplit.split(paths, settings.orderFitHoldout(), settings.seed()), HeldOutSplit.FOLD, all);
+    Map<Integer, TransitionCounts> train = new TreeMap<>();
+    Map<Integer, TransitionCounts> heldOut = new TreeMap<>();
+    for (int order : all) {
+      Map<Integer, TransitionCounts> byFold = counted.getOrDefault(order, Map.of());
+      TransitionCounts empty = TransitionCounts.of(order, Map.of());
+      train.put(order, byFold.getOrDefault(HeldOutSplit.TRAIN, empty));
+      if (settings.markovOrders().contains(order)) {
+        heldOut.put(order, byFold.getOrDefault(HeldOutSplit.HELD_OUT, empty));
+      }
+    }
+    return new MarkovOrderFit(settings.orderFitPrior()).evaluate(train, heldOut);
+  }
+
   /** Transition counts by order, then by replicate (key column null: one group, key 0). */
   private Map<Integer, Map<Integer, TransitionCounts>> transitionCounts(Dataset<Row> paths, String key) {
+    return transitionCounts(paths, key, settings.markovOrders());
+  }
+
+  private static Map<Integer, Map<Integer, TransitionCounts>> transitionCounts(Dataset<Row> paths, String key,
+      List<Integer> orders) {
     List<String> keys = key == null ? List.of() : List.of(key);
     Map<Integer, Map<Integer, Map<MarkovState, Map<MarkovState, Double>>>> grouped = new TreeMap<>();
-    for (Row r : TransitionCounter.count(paths, settings.markovOrders(), keys).collectAsList()) {
+    for (Row r : TransitionCounter.count(paths, orders, keys).collectAsList()) {
       int order = r.getInt(r.fieldIndex(TransitionCounter.ORDER));
       int group = key == null ? 0 : r.getInt(r.fieldIndex(key));
       grouped.computeIfAbsent(order, o -> new TreeMap<>()).computeIfAbsent(group, g -> new HashMap<>())

@@ -15,7 +15,17 @@ public record AttributionSettings(
     int shapleyExactMax,
     int shapleyPermutations,
     int bootstrapReplicates,
-    long seed) {
+    long seed,
+    double orderFitHoldout,
+    double orderFitPrior) {
+
+  /** The settings without the held-out choice of Markov order. */
+  public AttributionSettings(List<Integer> markovOrders, List<String> directTouchpoints, double positionFirstShare,
+      double positionLastShare, double timeDecayHalfLifeDays, int shapleyExactMax, int shapleyPermutations,
+      int bootstrapReplicates, long seed) {
+    this(markovOrders, directTouchpoints, positionFirstShare, positionLastShare, timeDecayHalfLifeDays,
+        shapleyExactMax, shapleyPermutations, bootstrapReplicates, seed, 0, 1);
+  }
 
   public AttributionSettings {
     markovOrders = List.copyOf(markovOrders);
@@ -43,6 +53,13 @@ public record AttributionSettings(
     if (bootstrapReplicates < 0) {
       throw new ConfigurationException("attribution.bootstrap_replicates must be >= 0, got " + bootstrapReplicates);
     }
+    if (!(orderFitHoldout >= 0 && orderFitHoldout < 1)) {
+      throw new ConfigurationException("attribution.order_fit_holdout must be at least 0 and below 1, got "
+          + orderFitHoldout);
+    }
+    if (!(orderFitPrior > 0) || Double.isInfinite(orderFitPrior)) {
+      throw new ConfigurationException("attribution.order_fit_prior must be positive, got " + orderFitPrior);
+    }
   }
 
   public static AttributionSettings from(Config c) {
@@ -56,7 +73,9 @@ public record AttributionSettings(
           c.getInt("shapley_exact_max"),
           c.getInt("shapley_permutations"),
           c.getInt("bootstrap_replicates"),
-          c.getLong("seed"));
+          c.getLong("seed"),
+          c.getDouble("order_fit_holdout"),
+          c.getDouble("order_fit_prior"));
     } catch (ConfigException e) {
       throw new ConfigurationException("bad attribution setting: " + e.getMessage());
     }

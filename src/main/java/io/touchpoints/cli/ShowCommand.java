@@ -41,6 +41,7 @@ final class ShowCommand implements Callable<Integer> {
       Map.entry(TableNames.ATTRIBUTION, List.of(col("model"), col("touchpoint"))),
       Map.entry(TableNames.TRANSITIONS, List.of(col("order"), col("from_state"), col("to_state"))),
       Map.entry(TableNames.REMOVAL_EFFECTS, List.of(col("order"), col("touchpoint"))),
+      Map.entry(TableNames.MARKOV_ORDER_FIT, List.of(col("order"))),
       Map.entry(TableNames.EVENTS, List.of(col("customer_id"), col("event_seq"))),
       Map.entry(TableNames.QUARANTINE, List.of(col("reason"), col("raw_record"))),
       Map.entry(TableNames.JOURNEYS, List.of(col("customer_id"), col("start_time"))),

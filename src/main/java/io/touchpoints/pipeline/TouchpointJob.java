@@ -160,6 +160,7 @@ public final class TouchpointJob {
     tables.replaceRunDate(TableNames.ATTRIBUTION, out.attribution(), config.runDate());
     tables.replaceRunDate(TableNames.TRANSITIONS, out.transitions(), config.runDate());
     tables.replaceRunDate(TableNames.REMOVAL_EFFECTS, out.removalEffects(), config.runDate());
+    tables.replaceRunDate(TableNames.MARKOV_ORDER_FIT, out.orderFit(), config.runDate());
     // The runner's tables are local (already computed): summarised from memory, not read back.
     Dataset<Row> written = out.attribution();
     long rows = written.count();

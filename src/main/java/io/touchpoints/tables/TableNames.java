@@ -12,11 +12,12 @@ public final class TableNames {
   public static final String ATTRIBUTION = "attribution";
   public static final String TRANSITIONS = "transitions";
   public static final String REMOVAL_EFFECTS = "removal_effects";
+  public static final String MARKOV_ORDER_FIT = "markov_order_fit";
   public static final String RUNS = "runs";
 
   /** Every table, in pipeline order. */
   public static final List<String> ALL = List.of(EVENTS, QUARANTINE, JOURNEYS, PATHS, TOUCHPOINT_METRICS,
-      ATTRIBUTION, TRANSITIONS, REMOVAL_EFFECTS, RUNS);
+      ATTRIBUTION, TRANSITIONS, REMOVAL_EFFECTS, MARKOV_ORDER_FIT, RUNS);
 
   /** Column on every table: the run date that wrote the row. */
   public static final String RUN_DATE = "run_date";
