@@ -18,6 +18,9 @@ import io.touchpoints.journey.JourneyColumns;
 import io.touchpoints.metrics.MetricsSettings;
 import io.touchpoints.metrics.MetricsSummary;
 import io.touchpoints.metrics.TouchpointMetrics;
+import io.touchpoints.model.ModelEvaluation;
+import io.touchpoints.model.ModelSettings;
+import io.touchpoints.model.NextTouchpointModel;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.RunLedger;
 import io.touchpoints.tables.TableNames;
@@ -37,8 +40,10 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Stages: {@code ingest} (read, map, validate; writes quarantine), {@code journeys} (stitch, de-duplicate, order,
  * sessions, journeys; writes events, journeys and paths), {@code metrics} (touchpoint_metrics, from the events and
- * journeys of the run date) and {@code attribution} (attribution, transitions, removal_effects, from the journeys or
- * a path file). Each runs under a Spark job group named {@code touchpoints:<stage>}, visible in the Spark UI. A run
+ * journeys of the run date), {@code attribution} (attribution, transitions, removal_effects, from the journeys or
+ * a path file), {@code model} (next-touchpoint model and baselines: model_metrics, model_confusion, a saved model
+ * under models/) and {@code predict} (next_touchpoint for open journeys, from the latest saved model). Each runs
+ * under a Spark job group named {@code touchpoints:<stage>}, visible in the Spark UI. A run
  * reconciles its rows: rows read = rows kept + rows quarantined + duplicates dropped, or it fails.
  */
 public final class TouchpointJob {
@@ -64,7 +69,7 @@ public final class TouchpointJob {
   }
 
   /** The pipeline's stages, in order. */
-  public enum Stage { JOURNEYS, METRICS, ATTRIBUTION }
+  public enum Stage { JOURNEYS, METRICS, ATTRIBUTION, MODEL, PREDICT }
 
   private String pathFile;
   private String pathSeparator = ",";
@@ -106,6 +111,12 @@ public final class TouchpointJob {
       }
       if (stages.contains(Stage.ATTRIBUTION)) {
         attributionStage();
+      }
+      if (stages.contains(Stage.MODEL)) {
+        modelStage();
+      }
+      if (stages.contains(Stage.PREDICT)) {
+        predictStage();
       }
       RunLedger.append(spark, tables, config.runDate(), info, results);
       return counts;
@@ -167,6 +178,48 @@ public final class TouchpointJob {
         notes.isEmpty() ? null : notes),
         StageReporter.count(rows) + " credits from " + source + (notes.isEmpty() ? "" : " (" + notes + ")"));
     AttributionSummary.print(written, reporter);
+  }
+
+  private void modelStage() {
+    Instant start = Instant.now();
+    jobGroup("model", "next-touchpoint model: examples, fit, baselines, evaluation");
+    ModelSettings settings = ModelSettings.from(config.raw().getConfig("model"));
+    Dataset<Row> journeys = tables.readRunDate(TableNames.JOURNEYS, config.runDate()).drop(TableNames.RUN_DATE);
+    Dataset<Row> events = tables.readRunDate(TableNames.EVENTS, config.runDate()).drop(TableNames.RUN_DATE);
+    NextTouchpointModel.Trained trained = new NextTouchpointModel(spark, settings)
+        .train(journeys, events, config.outputPath(), config.runDate(), AppVersion.get(), config.hash());
+    tables.replaceRunDate(TableNames.MODEL_METRICS, trained.metrics(), config.runDate());
+    tables.replaceRunDate(TableNames.MODEL_CONFUSION, trained.evaluation().confusion(), config.runDate());
+    record(new StageResult("model", StageResult.OK, start, since(start), trained.trainExamples()
+        + trained.testExamples(), (long) trained.metrics().count(), null, null, trained.split()),
+        settings.type() + " on " + StageReporter.count(trained.trainExamples()) + " training prefixes, tested on "
+            + StageReporter.count(trained.testExamples()) + " (" + trained.split() + "); saved to "
+            + trained.savedTo());
+    ModelEvaluation.summaryLines(trained.evaluation(), trained.models()).forEach(reporter::line);
+  }
+
+  private void predictStage() {
+    Instant start = Instant.now();
+    jobGroup("predict", "next-touchpoint predictions for open journeys");
+    ModelSettings settings = ModelSettings.from(config.raw().getConfig("model"));
+    Dataset<Row> journeys = tables.readRunDate(TableNames.JOURNEYS, config.runDate()).drop(TableNames.RUN_DATE);
+    Dataset<Row> events = tables.readRunDate(TableNames.EVENTS, config.runDate()).drop(TableNames.RUN_DATE);
+    NextTouchpointModel.Predicted predicted = new NextTouchpointModel(spark, settings)
+        .predict(journeys, events, config.outputPath(), config.journey().inactivityTimeout());
+    try {
+      tables.replaceRunDate(TableNames.NEXT_TOUCHPOINT, predicted.rows(), config.runDate());
+    } finally {
+      predicted.release();
+    }
+    long rows = tables.readRunDate(TableNames.NEXT_TOUCHPOINT, config.runDate()).count();
+    String unseen = predicted.unseen().isEmpty() ? null : StageReporter.count(predicted.journeysWithUnseen())
+        + " open journeys touch touchpoints the model never saw " + predicted.unseen()
+        + ": they count as 'other'";
+    record(new StageResult("predict", StageResult.OK, start, since(start), predicted.openJourneys(), rows, null,
+        null, unseen),
+        StageReporter.count(rows) + " predictions for " + StageReporter.count(predicted.openJourneys())
+            + " open journeys (model " + predicted.metadata().version() + ", " + predicted.metadata().model() + ")"
+            + (unseen == null ? "" : "; " + unseen));
   }
 
   private Reconciliation journeysStage() {

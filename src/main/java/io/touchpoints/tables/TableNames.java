@@ -13,10 +13,13 @@ public final class TableNames {
   public static final String TRANSITIONS = "transitions";
   public static final String REMOVAL_EFFECTS = "removal_effects";
   public static final String RUNS = "runs";
+  public static final String MODEL_METRICS = "model_metrics";
+  public static final String MODEL_CONFUSION = "model_confusion";
+  public static final String NEXT_TOUCHPOINT = "next_touchpoint";
 
   /** Every table, in pipeline order. */
   public static final List<String> ALL = List.of(EVENTS, QUARANTINE, JOURNEYS, PATHS, TOUCHPOINT_METRICS,
-      ATTRIBUTION, TRANSITIONS, REMOVAL_EFFECTS, RUNS);
+      ATTRIBUTION, TRANSITIONS, REMOVAL_EFFECTS, RUNS, MODEL_METRICS, MODEL_CONFUSION, NEXT_TOUCHPOINT);
 
   /** Column on every table: the run date that wrote the row. */
   public static final String RUN_DATE = "run_date";
