@@ -72,7 +72,7 @@ public final class NextTouchpointModel {
    * @param journeys the journeys table of the run date (without run_date)
    * @param events the events table of the run date (without run_date)
    * @param output the output folder (the model goes to output/models/runDate)
-   * @throws InputException when a side of the split has no example
+   * @throws TooFewExamplesException when a side of the split has no example
    */
   public Trained train(Dataset<Row> journeys, Dataset<Row> events, String output, LocalDate runDate,
       String appVersion, String configHash) {
@@ -92,7 +92,7 @@ public final class NextTouchpointModel {
         long trainCount = train.count();
         long testCount = test.count();
         if (trainCount == 0 || testCount == 0) {
-          throw new InputException("the split (" + split.description() + ") leaves " + trainCount
+          throw new TooFewExamplesException("the split (" + split.description() + ") leaves " + trainCount
               + " training and " + testCount + " test prefixes with a next touchpoint (min prefix "
               + settings.minPrefix() + "): both need at least one; more journeys, or another split, are needed");
         }

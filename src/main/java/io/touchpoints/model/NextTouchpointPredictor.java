@@ -61,7 +61,7 @@ public final class NextTouchpointPredictor {
         .select(JourneyColumns.JOURNEY_ID);
     return PrefixExamples.build(journeys, events, model.metadata().lastTouches(), false)
         .filter(col(ModelColumns.PREFIX_LENGTH).equalTo(col(ModelColumns.JOURNEY_TOUCHES)))
-        .join(open, col(ModelColumns.JOURNEY_ID).equalTo(open.col(JourneyColumns.JOURNEY_ID)), "left_semi");
+        .join(open, ModelColumns.JOURNEY_ID, "left_semi");
   }
 
   /** next_touchpoint rows for these prefixes. */

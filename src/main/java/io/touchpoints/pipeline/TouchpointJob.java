@@ -21,6 +21,7 @@ import io.touchpoints.metrics.TouchpointMetrics;
 import io.touchpoints.model.ModelEvaluation;
 import io.touchpoints.model.ModelSettings;
 import io.touchpoints.model.NextTouchpointModel;
+import io.touchpoints.model.TooFewExamplesException;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.RunLedger;
 import io.touchpoints.tables.TableNames;
@@ -112,10 +113,11 @@ public final class TouchpointJob {
       if (stages.contains(Stage.ATTRIBUTION)) {
         attributionStage();
       }
+      boolean modelSkipped = false;
       if (stages.contains(Stage.MODEL)) {
-        modelStage();
+        modelSkipped = !modelStage(stages.equals(EnumSet.allOf(Stage.class)));
       }
-      if (stages.contains(Stage.PREDICT)) {
+      if (stages.contains(Stage.PREDICT) && !modelSkipped) {
         predictStage();
       }
       RunLedger.append(spark, tables, config.runDate(), info, results);
@@ -180,14 +182,31 @@ public final class TouchpointJob {
     AttributionSummary.print(written, reporter);
   }
 
-  private void modelStage() {
+  /**
+   * Trains and evaluates the next-touchpoint model.
+   *
+   * @param optional part of a full run: a log the model cannot learn from (no journey with a next touchpoint on
+   *     either side of the split) skips the model and its predictions instead of failing the run
+   * @return whether a model was trained
+   */
+  private boolean modelStage(boolean optional) {
     Instant start = Instant.now();
     jobGroup("model", "next-touchpoint model: examples, fit, baselines, evaluation");
     ModelSettings settings = ModelSettings.from(config.raw().getConfig("model"));
     Dataset<Row> journeys = tables.readRunDate(TableNames.JOURNEYS, config.runDate()).drop(TableNames.RUN_DATE);
     Dataset<Row> events = tables.readRunDate(TableNames.EVENTS, config.runDate()).drop(TableNames.RUN_DATE);
-    NextTouchpointModel.Trained trained = new NextTouchpointModel(spark, settings)
-        .train(journeys, events, config.outputPath(), config.runDate(), AppVersion.get(), config.hash());
+    NextTouchpointModel.Trained trained;
+    try {
+      trained = new NextTouchpointModel(spark, settings)
+          .train(journeys, events, config.outputPath(), config.runDate(), AppVersion.get(), config.hash());
+    } catch (TooFewExamplesException e) {
+      if (!optional) {
+        throw e;
+      }
+      record(new StageResult("model", "skipped", start, since(start), null, 0L, null, null, e.getMessage()),
+          "skipped, with predict: " + e.getMessage());
+      return false;
+    }
     tables.replaceRunDate(TableNames.MODEL_METRICS, trained.metrics(), config.runDate());
     tables.replaceRunDate(TableNames.MODEL_CONFUSION, trained.evaluation().confusion(), config.runDate());
     record(new StageResult("model", StageResult.OK, start, since(start), trained.trainExamples()
@@ -196,6 +215,7 @@ public final class TouchpointJob {
             + StageReporter.count(trained.testExamples()) + " (" + trained.split() + "); saved to "
             + trained.savedTo());
     ModelEvaluation.summaryLines(trained.evaluation(), trained.models()).forEach(reporter::line);
+    return true;
   }
 
   private void predictStage() {

@@ -84,13 +84,13 @@ class ModelCommandsTest extends SparkTestBase {
     assertThat(tables.readRunDate(TableNames.MODEL_CONFUSION, null).count()).isPositive();
 
     Path holdout = dir.resolve("holdout.txt");
-    Files.writeString(holdout, "c1:1\nc2:1\nc3:1\nc4:1\nc5:1\nc6:1\n");
+    Files.writeString(holdout, "c1:1\nc2:1\nc3:1\nc4:1\nc5:1\nc6:1\nc7:1\nc8:1\nc9:1\nc10:1\n");
     Result fixed = run("train", "--output", out, "--holdout", holdout.toString(), "--min-prefix", "2");
     assertThat(fixed.code()).as(fixed.err()).isZero();
     assertThat(fixed.out()).contains("holdout " + holdout).contains("logistic_regression");
     Row split = tables.readRunDate(TableNames.MODEL_METRICS, null).select(ModelColumns.SPLIT, ModelColumns.MODEL)
         .filter(col(ModelColumns.MODEL).equalTo("logistic_regression")).first();
-    assertThat(split.getString(0)).startsWith("holdout ").contains("6 journeys");
+    assertThat(split.getString(0)).startsWith("holdout ").contains("10 journeys");
 
     Result predict = run("predict", "--output", out, "--top-k", "2");
     assertThat(predict.code()).as(predict.err()).isZero();

@@ -75,6 +75,8 @@ class PlantedNextTouchpointTest extends SparkTestBase {
     double bestBaseline = top1.entrySet().stream().filter(e -> !e.getKey().equals("logistic_regression"))
         .mapToDouble(Map.Entry::getValue).max().orElseThrow();
     double noise = 3 * Math.sqrt(achievable * (1 - achievable) / n);
+    System.out.printf("planted next-touchpoint check: achievable top-1 %.4f over %d test prefixes; %s%n",
+        achievable, n, top1);
     assertThat(model).as("model %.4f vs best baseline %.4f (%s)", model, bestBaseline, top1)
         .isGreaterThanOrEqualTo(bestBaseline - 0.02);
     assertThat(model).as("model %.4f vs achievable %.4f", model, achievable).isLessThanOrEqualTo(achievable + noise);
