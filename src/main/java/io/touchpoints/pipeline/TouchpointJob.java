@@ -203,7 +203,7 @@ public final class TouchpointJob {
       if (!optional) {
         throw e;
       }
-      record(new StageResult("model", "skipped", start, since(start), null, 0L, null, null, e.getMessage()),
+      record(new StageResult("model", StageResult.SKIPPED, start, since(start), null, 0L, null, null, e.getMessage()),
           "skipped, with predict: " + e.getMessage());
       return false;
     }

@@ -95,7 +95,7 @@ class NextTouchpointModelTest extends SparkTestBase {
     assertThat(loaded.metadata().metrics()).containsKeys("logistic_regression", "markov_3");
     assertThat(Files.exists(output.resolve("models").resolve("latest"))).isTrue();
 
-    NextTouchpointModel.Predicted predicted = new NextTouchpointModel(session(), settings(Map.of("top_k", 2)))
+    NextTouchpointModel.Predicted predicted = new NextTouchpointModel(session(), settings(Map.of("model.top_k", 2)))
         .predict(tables.journeys(), tables.events(), output.toString(), Duration.ofDays(30));
     List<Row> rows = predicted.rows().orderBy(ModelColumns.RANK).collectAsList();
     predicted.release();
