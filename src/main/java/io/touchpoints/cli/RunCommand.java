@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 
 /** {@code touchpoints run}: every stage that exists, in order. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run every stage of the job: ingest and validate, journeys, touchpoint metrics and attribution "
-        + "(and, once it is added, the next-touchpoint model).",
+    description = "Run every stage of the job: ingest and validate, journeys, touchpoint metrics, attribution, the "
+        + "next-touchpoint model (train, evaluate against baselines, save) and its predictions for open journeys.",
     footer = TouchpointsCli.SCHEMA_HELP)
 final class RunCommand extends MetricsOptions.Command {
 

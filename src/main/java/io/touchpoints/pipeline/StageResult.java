@@ -23,4 +23,6 @@ public record StageResult(
 
   public static final String OK = "ok";
   public static final String FAILED = "failed";
+  /** The stage had nothing it could work on (e.g. the model on a log of one-touch journeys); message says why. */
+  public static final String SKIPPED = "skipped";
 }

@@ -18,6 +18,10 @@ import io.touchpoints.journey.JourneyColumns;
 import io.touchpoints.metrics.MetricsSettings;
 import io.touchpoints.metrics.MetricsSummary;
 import io.touchpoints.metrics.TouchpointMetrics;
+import io.touchpoints.model.ModelEvaluation;
+import io.touchpoints.model.ModelSettings;
+import io.touchpoints.model.NextTouchpointModel;
+import io.touchpoints.model.TooFewExamplesException;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.RunLedger;
 import io.touchpoints.tables.TableNames;
@@ -37,8 +41,10 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Stages: {@code ingest} (read, map, validate; writes quarantine), {@code journeys} (stitch, de-duplicate, order,
  * sessions, journeys; writes events, journeys and paths), {@code metrics} (touchpoint_metrics, from the events and
- * journeys of the run date) and {@code attribution} (attribution, transitions, removal_effects, from the journeys or
- * a path file). Each runs under a Spark job group named {@code touchpoints:<stage>}, visible in the Spark UI. A run
+ * journeys of the run date), {@code attribution} (attribution, transitions, removal_effects, from the journeys or
+ * a path file), {@code model} (next-touchpoint model and baselines: model_metrics, model_confusion, a saved model
+ * under models/) and {@code predict} (next_touchpoint for open journeys, from the latest saved model). Each runs
+ * under a Spark job group named {@code touchpoints:<stage>}, visible in the Spark UI. A run
  * reconciles its rows: rows read = rows kept + rows quarantined + duplicates dropped, or it fails.
  */
 public final class TouchpointJob {
@@ -64,7 +70,7 @@ public final class TouchpointJob {
   }
 
   /** The pipeline's stages, in order. */
-  public enum Stage { JOURNEYS, METRICS, ATTRIBUTION }
+  public enum Stage { JOURNEYS, METRICS, ATTRIBUTION, MODEL, PREDICT }
 
   private String pathFile;
   private String pathSeparator = ",";
@@ -106,6 +112,13 @@ public final class TouchpointJob {
       }
       if (stages.contains(Stage.ATTRIBUTION)) {
         attributionStage();
+      }
+      boolean modelSkipped = false;
+      if (stages.contains(Stage.MODEL)) {
+        modelSkipped = !modelStage(stages.equals(EnumSet.allOf(Stage.class)));
+      }
+      if (stages.contains(Stage.PREDICT) && !modelSkipped) {
+        predictStage();
       }
       RunLedger.append(spark, tables, config.runDate(), info, results);
       return counts;
@@ -169,6 +182,66 @@ public final class TouchpointJob {
         notes.isEmpty() ? null : notes),
         StageReporter.count(rows) + " credits from " + source + (notes.isEmpty() ? "" : " (" + notes + ")"));
     AttributionSummary.print(written, reporter);
+  }
+
+  /**
+   * Trains and evaluates the next-touchpoint model.
+   *
+   * @param optional part of a full run: a log the model cannot learn from (no journey with a next touchpoint on
+   *     either side of the split) skips the model and its predictions instead of failing the run
+   * @return whether a model was trained
+   */
+  private boolean modelStage(boolean optional) {
+    Instant start = Instant.now();
+    jobGroup("model", "next-touchpoint model: examples, fit, baselines, evaluation");
+    ModelSettings settings = ModelSettings.from(config.raw().getConfig("model"));
+    Dataset<Row> journeys = tables.readRunDate(TableNames.JOURNEYS, config.runDate()).drop(TableNames.RUN_DATE);
+    Dataset<Row> events = tables.readRunDate(TableNames.EVENTS, config.runDate()).drop(TableNames.RUN_DATE);
+    NextTouchpointModel.Trained trained;
+    try {
+      trained = new NextTouchpointModel(spark, settings)
+          .train(journeys, events, config.outputPath(), config.runDate(), AppVersion.get(), config.hash());
+    } catch (TooFewExamplesException e) {
+      if (!optional) {
+        throw e;
+      }
+      record(new StageResult("model", StageResult.SKIPPED, start, since(start), null, 0L, null, null, e.getMessage()),
+          "skipped, with predict: " + e.getMessage());
+      return false;
+    }
+    tables.replaceRunDate(TableNames.MODEL_METRICS, trained.metrics(), config.runDate());
+    tables.replaceRunDate(TableNames.MODEL_CONFUSION, trained.evaluation().confusion(), config.runDate());
+    record(new StageResult("model", StageResult.OK, start, since(start), trained.trainExamples()
+        + trained.testExamples(), (long) trained.metrics().count(), null, null, trained.split()),
+        settings.type() + " on " + StageReporter.count(trained.trainExamples()) + " training prefixes, tested on "
+            + StageReporter.count(trained.testExamples()) + " (" + trained.split() + "); saved to "
+            + trained.savedTo());
+    ModelEvaluation.summaryLines(trained.evaluation(), trained.models()).forEach(reporter::line);
+    return true;
+  }
+
+  private void predictStage() {
+    Instant start = Instant.now();
+    jobGroup("predict", "next-touchpoint predictions for open journeys");
+    ModelSettings settings = ModelSettings.from(config.raw().getConfig("model"));
+    Dataset<Row> journeys = tables.readRunDate(TableNames.JOURNEYS, config.runDate()).drop(TableNames.RUN_DATE);
+    Dataset<Row> events = tables.readRunDate(TableNames.EVENTS, config.runDate()).drop(TableNames.RUN_DATE);
+    NextTouchpointModel.Predicted predicted = new NextTouchpointModel(spark, settings)
+        .predict(journeys, events, config.outputPath(), config.journey().inactivityTimeout());
+    try {
+      tables.replaceRunDate(TableNames.NEXT_TOUCHPOINT, predicted.rows(), config.runDate());
+    } finally {
+      predicted.release();
+    }
+    long rows = tables.readRunDate(TableNames.NEXT_TOUCHPOINT, config.runDate()).count();
+    String unseen = predicted.unseen().isEmpty() ? null : StageReporter.count(predicted.journeysWithUnseen())
+        + " open journeys touch touchpoints the model never saw " + predicted.unseen()
+        + ": they count as 'other'";
+    record(new StageResult("predict", StageResult.OK, start, since(start), predicted.openJourneys(), rows, null,
+        null, unseen),
+        StageReporter.count(rows) + " predictions for " + StageReporter.count(predicted.openJourneys())
+            + " open journeys (model " + predicted.metadata().version() + ", " + predicted.metadata().model() + ")"
+            + (unseen == null ? "" : "; " + unseen));
   }
 
   private Reconciliation journeysStage() {

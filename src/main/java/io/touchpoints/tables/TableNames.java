@@ -14,10 +14,14 @@ public final class TableNames {
   public static final String REMOVAL_EFFECTS = "removal_effects";
   public static final String MARKOV_ORDER_FIT = "markov_order_fit";
   public static final String RUNS = "runs";
+  public static final String MODEL_METRICS = "model_metrics";
+  public static final String MODEL_CONFUSION = "model_confusion";
+  public static final String NEXT_TOUCHPOINT = "next_touchpoint";
 
   /** Every table, in pipeline order. */
   public static final List<String> ALL = List.of(EVENTS, QUARANTINE, JOURNEYS, PATHS, TOUCHPOINT_METRICS,
-      ATTRIBUTION, TRANSITIONS, REMOVAL_EFFECTS, MARKOV_ORDER_FIT, RUNS);
+      ATTRIBUTION, TRANSITIONS, REMOVAL_EFFECTS, MARKOV_ORDER_FIT, MODEL_METRICS, MODEL_CONFUSION, NEXT_TOUCHPOINT,
+      RUNS);
 
   /** Column on every table: the run date that wrote the row. */
   public static final String RUN_DATE = "run_date";

@@ -1,0 +1,57 @@
+package io.touchpoints.cli;
+
+import io.touchpoints.config.JobConfig;
+import io.touchpoints.model.ModelSettings;
+import io.touchpoints.pipeline.StageReporter;
+import io.touchpoints.pipeline.TouchpointJob;
+import io.touchpoints.tables.TableNames;
+import java.util.EnumSet;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code touchpoints predict}: the next touchpoints of every open journey, from a saved model. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Predict the top-k next touchpoints, with probabilities, of every open journey (not converted, last "
+        + "event within journey.inactivity_timeout of the data's end) with the saved model (--output/models/latest "
+        + "unless --model-version), into the Delta table next_touchpoint. With --input the journeys stage runs first; "
+        + "without it the journeys and events under --output are used (the newest run date unless --run-date).")
+final class PredictCommand extends SparkCommand {
+
+  @Option(names = "--model-version", paramLabel = "VERSION",
+      description = "A model folder under --output/models/ (its run date) or a path to one (default: latest).")
+  String modelVersion;
+
+  @Option(names = "--top-k", paramLabel = "K",
+      description = "Predictions per open journey (default: touchpoints.model.top_k).")
+  Integer topK;
+
+  @Override
+  JobConfig adjust(JobConfig config) {
+    JobConfig adjusted = config;
+    if (modelVersion != null) {
+      adjusted = adjusted.with("model.predict_model", modelVersion);
+    }
+    if (topK != null) {
+      adjusted = adjusted.with("model.top_k", topK);
+    }
+    // Checked now, before any work: a bad model setting is bad usage (exit 2) naming the value.
+    ModelSettings.from(adjusted.raw().getConfig("model"));
+    return adjusted;
+  }
+
+  @Override
+  int run(SparkSession spark, JobConfig config) {
+    boolean fromInput = options.input != null;
+    JobConfig effective = fromInput ? config : onLatestRunDate(spark, config, TableNames.JOURNEYS);
+    new TouchpointJob(spark, effective, new StageReporter(System.out)).execute(name(), fromInput
+        ? EnumSet.of(TouchpointJob.Stage.JOURNEYS, TouchpointJob.Stage.PREDICT)
+        : EnumSet.of(TouchpointJob.Stage.PREDICT));
+    return 0;
+  }
+
+  @Override
+  String name() {
+    return "predict";
+  }
+}

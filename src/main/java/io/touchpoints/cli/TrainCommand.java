@@ -1,0 +1,66 @@
+package io.touchpoints.cli;
+
+import io.touchpoints.config.JobConfig;
+import io.touchpoints.model.ModelSettings;
+import io.touchpoints.pipeline.StageReporter;
+import io.touchpoints.pipeline.TouchpointJob;
+import io.touchpoints.tables.TableNames;
+import java.util.EnumSet;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code touchpoints train}: the next-touchpoint model, evaluated against the baselines on the same split. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train the next-touchpoint model (an MLlib pipeline: logistic regression or random forest) on every "
+        + "prefix of every journey, evaluate it and the baselines (most frequent, Markov chains of order 1-3) on the "
+        + "same held-out journeys, print them side by side, write model_metrics and model_confusion and save the "
+        + "model under --output/models/<run date>/. With --input the journeys stage runs first; without it the "
+        + "journeys and events under --output are used (the newest run date unless --run-date).")
+final class TrainCommand extends SparkCommand {
+
+  @Option(names = "--model", paramLabel = "TYPE",
+      description = "logistic_regression or random_forest (default: touchpoints.model.type).")
+  String model;
+
+  @Option(names = "--holdout", paramLabel = "FILE",
+      description = "Test set: the journey ids listed in FILE, one per line (default: the latest "
+          + "touchpoints.model.test_fraction of journeys by start time).")
+  String holdout;
+
+  @Option(names = "--min-prefix", paramLabel = "N",
+      description = "Only prefixes of at least N touches are examples (default: touchpoints.model.min_prefix).")
+  Integer minPrefix;
+
+  @Override
+  JobConfig adjust(JobConfig config) {
+    JobConfig adjusted = config;
+    if (model != null) {
+      adjusted = adjusted.with("model.type", model);
+    }
+    if (holdout != null) {
+      adjusted = adjusted.with("model.holdout", holdout);
+    }
+    if (minPrefix != null) {
+      adjusted = adjusted.with("model.min_prefix", minPrefix);
+    }
+    // Checked now, before any work: a bad model setting is bad usage (exit 2) naming the value.
+    ModelSettings.from(adjusted.raw().getConfig("model"));
+    return adjusted;
+  }
+
+  @Override
+  int run(SparkSession spark, JobConfig config) {
+    boolean fromInput = options.input != null;
+    JobConfig effective = fromInput ? config : onLatestRunDate(spark, config, TableNames.JOURNEYS);
+    new TouchpointJob(spark, effective, new StageReporter(System.out)).execute(name(), fromInput
+        ? EnumSet.of(TouchpointJob.Stage.JOURNEYS, TouchpointJob.Stage.MODEL)
+        : EnumSet.of(TouchpointJob.Stage.MODEL));
+    return 0;
+  }
+
+  @Override
+  String name() {
+    return "train";
+  }
+}

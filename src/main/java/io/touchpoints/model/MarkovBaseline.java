@@ -1,0 +1,217 @@
+package io.touchpoints.model;
+
+import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.slice;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The baselines the model must beat, fitted on the same training prefixes: {@code most_frequent} (the label
+ * frequencies) and Markov chains {@code markov_1} .. {@code markov_K} on the last 1..K touchpoints, with back-off.
+ *
+ * <p>Probabilities, so that top-3 accuracy and log loss mean the same as for the model:
+ * <ul>
+ *   <li>order 0 (most_frequent): p0(y) = (n(y) + 1) / (N + V), add-one over the V labels;</li>
+ *   <li>order k: for a context c (the last k touchpoints) seen n(c) times in training,
+ *       p_k(y | c) = (n(c, y) + s · p_{k−1}(y | c')) / (n(c) + s), where c' is c without its oldest touchpoint and s
+ *       is {@code model.markov_smoothing}; a context never seen in training (or a prefix shorter than k) backs off to
+ *       p_{k−1}, down to p0.</li>
+ * </ul>
+ * So every probability is positive (the log loss is finite) and, for contexts seen often, the argmax is the most
+ * frequent next touchpoint after that context. Ties go to the earlier label in the vocabulary.
+ *
+ * <p>Spark counts (order, context, label) over the training prefixes in one aggregation; that table has at most one
+ * row per distinct context and label (small by construction) and is collected to build the probability tables, which
+ * are joined back (broadcast) to the test prefixes.
+ */
+public final class MarkovBaseline {
+
+  private final List<String> vocabulary;
+  private final int maxOrder;
+  private final double[] order0;
+  /** Index k: context (oldest first) -> probabilities of the labels. */
+  private final List<Map<List<String>, double[]>> tables;
+
+  private MarkovBaseline(List<String> vocabulary, int maxOrder, double[] order0,
+      List<Map<List<String>, double[]>> tables) {
+    this.vocabulary = List.copyOf(vocabulary);
+    this.maxOrder = maxOrder;
+    this.order0 = order0;
+    this.tables = tables;
+  }
+
+  /**
+   * Counts the training prefixes.
+   *
+   * @param train examples with {@link ModelColumns#PREFIX} and a non-null {@link ModelColumns#LABEL}
+   * @param vocabulary the labels, in the order of the probability arrays; labels outside it are ignored
+   */
+  public static MarkovBaseline fit(Dataset<Row> train, List<String> vocabulary, int maxOrder, double smoothing) {
+    Column prefix = col(ModelColumns.PREFIX);
+    Column order = col("_order");
+    Dataset<Row> counted = train
+        .filter(col(ModelColumns.LABEL).isNotNull())
+        .select(prefix, col(ModelColumns.LABEL),
+            explode(sequence(lit(0), least(lit(maxOrder), size(prefix)))).as("_order"))
+        .select(order, when(order.equalTo(0), functions.array().cast("array<string>"))
+                .otherwise(slice(prefix, order.multiply(-1), order)).as("_context"),
+            col(ModelColumns.LABEL))
+        .groupBy(col("_order"), col("_context"), col(ModelColumns.LABEL))
+        .agg(count(lit(1)).as("_n"));
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < vocabulary.size(); i++) {
+      index.put(vocabulary.get(i), i);
+    }
+    List<Map<List<String>, double[]>> counts = new ArrayList<>();
+    for (int k = 0; k <= maxOrder; k++) {
+      counts.add(new LinkedHashMap<>());
+    }
+    for (Row r : counted.collectAsList()) {
+      Integer y = index.get(r.getString(2));
+      if (y == null) {
+        continue;
+      }
+      List<String> context = List.copyOf(r.getList(1));
+      counts.get(r.getInt(0)).computeIfAbsent(context, c -> new double[vocabulary.size()])[y] += r.getLong(3);
+    }
+    return fromCounts(vocabulary, maxOrder, smoothing, counts);
+  }
+
+  /** The smoothed tables from counts per order (index 0 holds the empty context). Visible for tests. */
+  static MarkovBaseline fromCounts(List<String> vocabulary, int maxOrder, double smoothing,
+      List<Map<List<String>, double[]>> counts) {
+    int v = vocabulary.size();
+    double[] n0 = counts.get(0).getOrDefault(List.of(), new double[v]);
+    double total = 0;
+    for (double n : n0) {
+      total += n;
+    }
+    double[] p0 = new double[v];
+    for (int y = 0; y < v; y++) {
+      p0[y] = (n0[y] + 1) / (total + v);
+    }
+    List<Map<List<String>, double[]>> tables = new ArrayList<>();
+    tables.add(Map.of(List.of(), p0));
+    for (int k = 1; k <= maxOrder; k++) {
+      Map<List<String>, double[]> table = new HashMap<>();
+      Map<List<String>, double[]> shorter = tables.get(k - 1);
+      for (Map.Entry<List<String>, double[]> e : counts.get(k).entrySet()) {
+        List<String> context = e.getKey();
+        double[] parent = shorter.getOrDefault(context.subList(1, context.size()), p0);
+        double[] n = e.getValue();
+        double seen = 0;
+        for (double x : n) {
+          seen += x;
+        }
+        double[] p = new double[v];
+        for (int y = 0; y < v; y++) {
+          p[y] = (n[y] + smoothing * parent[y]) / (seen + smoothing);
+        }
+        table.put(context, p);
+      }
+      tables.add(table);
+    }
+    return new MarkovBaseline(vocabulary, maxOrder, p0, tables);
+  }
+
+  public List<String> vocabulary() {
+    return vocabulary;
+  }
+
+  /**
+   * Probabilities of the next touchpoint after {@code prefix} under the chain of {@code order} (0 = most frequent),
+   * backing off to shorter contexts that were not seen in training.
+   */
+  public double[] probabilities(List<String> prefix, int order) {
+    for (int k = Math.min(order, prefix.size()); k >= 1; k--) {
+      double[] p = tables.get(k).get(prefix.subList(prefix.size() - k, prefix.size()));
+      if (p != null) {
+        return p.clone();
+      }
+    }
+    return order0.clone();
+  }
+
+  /** Model name of the chain of this order: most_frequent for 0, markov_k otherwise. */
+  public static String modelName(int order) {
+    return order == 0 ? ModelColumns.MOST_FREQUENT : ModelColumns.MARKOV + order;
+  }
+
+  /**
+   * Scores the examples with every baseline: most_frequent and markov_1..markov_K.
+   *
+   * @return the scored form: {@link ModelColumns#MODEL}, {@link ModelColumns#LABEL},
+   *     {@link ModelColumns#PROBABILITIES} (aligned with {@link #vocabulary()})
+   */
+  public Dataset<Row> score(SparkSession spark, Dataset<Row> examples) {
+    Column prefix = col(ModelColumns.PREFIX);
+    Dataset<Row> withContexts = examples.select(prefix, col(ModelColumns.LABEL));
+    StructType tableSchema = new StructType()
+        .add("_context", DataTypes.createArrayType(DataTypes.StringType), false)
+        .add("_p", DataTypes.createArrayType(DataTypes.DoubleType), false);
+    for (int k = 1; k <= maxOrder; k++) {
+      List<Row> rows = new ArrayList<>();
+      for (Map.Entry<List<String>, double[]> e : tables.get(k).entrySet()) {
+        rows.add(RowFactory.create(e.getKey(), boxed(e.getValue())));
+      }
+      Dataset<Row> table = spark.createDataFrame(rows, tableSchema)
+          .withColumnRenamed("_context", "_context_" + k).withColumnRenamed("_p", "_p_" + k);
+      Column context = when(size(prefix).geq(k), slice(prefix, -k, k));
+      Dataset<Row> keyed = withContexts.withColumn("_context_" + k, context);
+      withContexts = keyed
+          .join(broadcast(table), keyed.col("_context_" + k).equalTo(table.col("_context_" + k)), "left")
+          .drop(table.col("_context_" + k));
+    }
+    Column p0 = literal(order0);
+    Dataset<Row> scored = null;
+    for (int order = 0; order <= maxOrder; order++) {
+      List<Column> chain = new ArrayList<>();
+      for (int k = order; k >= 1; k--) {
+        chain.add(col("_p_" + k));
+      }
+      chain.add(p0);
+      Dataset<Row> one = withContexts.select(lit(modelName(order)).as(ModelColumns.MODEL), col(ModelColumns.LABEL),
+          coalesce(chain.toArray(Column[]::new)).as(ModelColumns.PROBABILITIES));
+      scored = scored == null ? one : scored.unionByName(one);
+    }
+    return scored;
+  }
+
+  private static List<Double> boxed(double[] values) {
+    List<Double> out = new ArrayList<>(values.length);
+    for (double x : values) {
+      out.add(x);
+    }
+    return out;
+  }
+
+  private static Column literal(double[] values) {
+    Column[] items = new Column[values.length];
+    for (int i = 0; i < values.length; i++) {
+      items[i] = lit(values[i]);
+    }
+    return functions.array(items);
+  }
+}

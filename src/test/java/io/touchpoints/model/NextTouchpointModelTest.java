@@ -1,0 +1,127 @@
+package io.touchpoints.model;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.touchpoints.config.JobConfig;
+import io.touchpoints.input.InputException;
+import io.touchpoints.testing.CleanEvents;
+import io.touchpoints.testing.SparkTestBase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Training, evaluation against the baselines, save/load and prediction on a seeded chain whose next touchpoint is
+ * predictable 85% of the time (the planted successor has probability 0.8 + 0.2 / 4).
+ */
+class NextTouchpointModelTest extends SparkTestBase {
+
+  private static final LocalDate RUN_DATE = LocalDate.parse("2024-12-31");
+  private static ModelTestData.Tables tables;
+  private static Path output;
+  private static NextTouchpointModel.Trained trained;
+
+  private static ModelSettings settings(Map<String, Object> changes) {
+    JobConfig config = JobConfig.load(null, List.of(), Map.of());
+    for (Map.Entry<String, Object> e : changes.entrySet()) {
+      config = config.with(e.getKey(), e.getValue());
+    }
+    return ModelSettings.from(config.raw().getConfig("model"));
+  }
+
+  @BeforeEach
+  void trainOnce() {
+    if (trained != null) {
+      return;
+    }
+    CleanEvents events = ModelTestData.markovLog(150, 11)
+        // An open journey touching a touchpoint no training journey has, at the end of the data.
+        .add("new1", "2025-01-01T09:00:00Z", "a", "interaction")
+        .add("new1", "2025-01-01T10:00:00Z", "zzz", "interaction");
+    tables = ModelTestData.tables(session(), events);
+    output = newTempDir("model");
+    trained = new NextTouchpointModel(session(), settings(Map.of()))
+        .train(tables.journeys(), tables.events(), output.toString(), RUN_DATE, "test", "hash");
+  }
+
+  @Test
+  void modelAndBaselinesAreEvaluatedSideBySide() {
+    assertThat(trained.models()).containsExactly("logistic_regression", "most_frequent", "markov_1", "markov_2",
+        "markov_3");
+    ModelEvaluation.Result result = trained.evaluation();
+    double model = result.overall("logistic_regression", ModelColumns.TOP1_ACCURACY);
+    double markov = result.overall("markov_1", ModelColumns.TOP1_ACCURACY);
+    assertThat(model).as("the planted successor is learnable").isGreaterThan(0.7)
+        .isGreaterThan(result.overall("most_frequent", ModelColumns.TOP1_ACCURACY) + 0.3)
+        .isGreaterThanOrEqualTo(markov - 0.05);
+    assertThat(result.overall("logistic_regression", ModelColumns.LOG_LOSS)).isBetween(0.0, 2.0);
+    assertThat(trained.metrics().filter(col(ModelColumns.METRIC).equalTo(ModelColumns.SUPPORT)
+        .and(col(ModelColumns.MODEL).equalTo("markov_1"))).collectAsList())
+        .extracting(r -> r.<Double>getAs(ModelColumns.VALUE))
+        .as("support sums to the test prefixes").satisfies(values ->
+            assertThat(values.stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(trained.testExamples()));
+    assertThat(trained.split()).contains("latest 33.3% of journeys by start time");
+  }
+
+  @Test
+  void sameInputSettingsAndSeedGiveTheSameMetrics() {
+    NextTouchpointModel.Trained again = new NextTouchpointModel(session(), settings(Map.of()))
+        .train(tables.journeys(), tables.events(), newTempDir("model-again").toString(), RUN_DATE, "test", "hash");
+    List<ModelEvaluation.MetricRow> first = trained.evaluation().metrics();
+    List<ModelEvaluation.MetricRow> second = again.evaluation().metrics();
+    assertThat(second).hasSameSizeAs(first);
+    for (int i = 0; i < first.size(); i++) {
+      assertThat(second.get(i).model()).isEqualTo(first.get(i).model());
+      assertThat(second.get(i).metric()).isEqualTo(first.get(i).metric());
+      assertThat(second.get(i).value()).as(first.get(i).toString()).isCloseTo(first.get(i).value(), within(1e-9));
+    }
+  }
+
+  @Test
+  void savedModelLoadsAndPredictsOpenJourneysEvenWithUnseenTouchpoints() {
+    ModelStore.Loaded loaded = new ModelStore(session(), output.toString()).load(null);
+    assertThat(loaded.metadata().version()).isEqualTo("2024-12-31");
+    assertThat(loaded.metadata().labels()).containsExactlyInAnyOrder("a", "b", "c", "d");
+    assertThat(loaded.metadata().metrics()).containsKeys("logistic_regression", "markov_3");
+    assertThat(Files.exists(output.resolve("models").resolve("latest"))).isTrue();
+
+    NextTouchpointModel.Predicted predicted = new NextTouchpointModel(session(), settings(Map.of("model.top_k", 2)))
+        .predict(tables.journeys(), tables.events(), output.toString(), Duration.ofDays(30));
+    List<Row> rows = predicted.rows().orderBy(ModelColumns.RANK).collectAsList();
+    predicted.release();
+    assertThat(predicted.openJourneys()).as("only new1's journey is open at the data's end").isEqualTo(1);
+    assertThat(predicted.unseen()).containsExactly("zzz");
+    assertThat(rows).hasSize(2);
+    assertThat(rows).allSatisfy(r -> {
+      assertThat(r.<String>getAs(ModelColumns.CUSTOMER_ID)).isEqualTo("new1");
+      assertThat(r.<String>getAs(ModelColumns.MODEL_VERSION)).isEqualTo("2024-12-31");
+      assertThat(List.of("a", "b", "c", "d")).contains(r.<String>getAs(ModelColumns.TOUCHPOINT));
+    });
+    double p1 = rows.get(0).<Double>getAs(ModelColumns.PROBABILITY);
+    double p2 = rows.get(1).<Double>getAs(ModelColumns.PROBABILITY);
+    assertThat(p1).isGreaterThanOrEqualTo(p2).isLessThanOrEqualTo(1.0);
+    assertThat(p2).isPositive();
+  }
+
+  @Test
+  void aMissingOrBrokenModelIsBadInputWithAMessage() throws IOException {
+    Path empty = newTempDir("no-model");
+    assertThatThrownBy(() -> new ModelStore(session(), empty.toString()).load(null))
+        .isInstanceOf(InputException.class).hasMessageContaining("no trained model").hasMessageContaining("train");
+    Path broken = empty.resolve("models").resolve("2024-01-01");
+    Files.createDirectories(broken);
+    Files.writeString(broken.resolve("metadata.json"), "{ not json");
+    assertThatThrownBy(() -> new ModelStore(session(), empty.toString()).load("2024-01-01"))
+        .isInstanceOf(InputException.class).hasMessageContaining("cannot load the model");
+  }
+}
