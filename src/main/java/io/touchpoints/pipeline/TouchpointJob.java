@@ -166,6 +166,15 @@ public final class TouchpointJob {
       });
       written.putAll(v.written());
     }
+    if (StageResult.FAILED.equals(status)) {
+      // What the failed stage committed before it failed.
+      tables.versionsRead().forEach((table, version) -> {
+        if (!written.containsKey(table)) {
+          read.putIfAbsent(table, version);
+        }
+      });
+      written.putAll(tables.versionsWritten());
+    }
     StageResult run = new StageResult(RunLedger.RUN_STAGE, status, start, since(start),
         counts == null ? null : counts.read(), counts == null ? null : counts.kept(),
         counts == null ? null : counts.quarantined(), counts == null ? null : counts.duplicates(), message);

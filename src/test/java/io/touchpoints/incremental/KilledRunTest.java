@@ -96,10 +96,11 @@ class KilledRunTest extends SparkTestBase {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-opens") || arg.startsWith("-D") || arg.startsWith("-Xmx")) {
+      if (arg.startsWith("--add-opens") || arg.startsWith("-D")) {
         command.add(arg);
       }
     }
+    command.add("-Xmx1g");
     command.add("-cp");
     command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
     command.add("io.touchpoints.cli.TouchpointsCli");
@@ -145,8 +146,11 @@ class KilledRunTest extends SparkTestBase {
     Files.writeString(night1, NIGHT_1, StandardCharsets.UTF_8);
     Files.writeString(night2, NIGHT_2, StandardCharsets.UTF_8);
 
-    Path reference = dir.resolve("reference");
-    runHere(night1, reference, "2024-03-01");
+    // Night 1 once; each scenario starts from a copy (Delta tables are plain folders with relative paths).
+    Path base = dir.resolve("base");
+    runHere(night1, base, "2024-03-01");
+    Map<String, List<String>> before = contents(base);
+    Path reference = copy(base, dir.resolve("reference"));
     runHere(night2, reference, "2024-03-02");
     Map<String, List<String>> expected = contents(reference);
 
@@ -156,9 +160,7 @@ class KilledRunTest extends SparkTestBase {
         "metrics written, attribution not yet", out -> commits(out, TableNames.TOUCHPOINT_METRICS)
             > commitsBefore(out, TableNames.TOUCHPOINT_METRICS));
     for (Map.Entry<String, Predicate<Path>> point : killPoints.entrySet()) {
-      Path out = dir.resolve("killed-" + point.getKey().hashCode());
-      runHere(night1, out, "2024-03-01");
-      Map<String, List<String>> before = contents(out);
+      Path out = copy(base, dir.resolve("killed-" + Math.abs(point.getKey().hashCode())));
       BEFORE.clear();
       for (String table : TableNames.ALL) {
         BEFORE.put(out + "/" + table, commits(out, table));
@@ -182,6 +184,20 @@ class KilledRunTest extends SparkTestBase {
   }
 
   private static final Map<String, Long> BEFORE = new HashMap<>();
+
+  private static Path copy(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+    return to;
+  }
 
   private static long commitsBefore(Path out, String table) {
     return BEFORE.getOrDefault(out + "/" + table, 0L);
