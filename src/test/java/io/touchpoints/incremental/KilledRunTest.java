@@ -126,7 +126,8 @@ class KilledRunTest extends SparkTestBase {
   private static boolean runAndKill(Path input, Path output, String runDate, Path log, Predicate<Path> killWhen)
       throws IOException, InterruptedException {
     Process child = startChild(input, output, runDate, log);
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+    // Only a safety bound: a loaded machine can take minutes to get there.
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(20));
     while (child.isAlive() && Instant.now().isBefore(deadline)) {
       if (killWhen.test(output)) {
         child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
