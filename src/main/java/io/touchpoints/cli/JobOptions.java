@@ -30,6 +30,16 @@ public class JobOptions {
       description = "Run date that tags the rows written; a re-run replaces that date's rows (default: today, UTC).")
   String runDate;
 
+  @Option(names = "--incremental",
+      description = "Add the input (one night's events) to the tables under --output and rebuild only the journeys "
+          + "of the customers it touches; without it the run is a full recompute of the input.")
+  boolean incremental;
+
+  @Option(names = "--pseudonymize",
+      description = "Replace customer ids and anonymous ids by a salted SHA-256 before anything is written; the "
+          + "salt comes from the environment variable TOUCHPOINTS_PSEUDONYM_SALT.")
+  boolean pseudonymize;
+
   @Mixin
   SessionOptions session = new SessionOptions();
 
@@ -41,6 +51,9 @@ public class JobOptions {
     options.put("input.mapping", mapping);
     options.put("output.path", output);
     options.put("run_date", runDate);
+    // Flags only turn a setting on: without them the settings files decide.
+    options.put("incremental", incremental ? true : null);
+    options.put("input.pseudonymize", pseudonymize ? true : null);
     return session.resolve(options);
   }
 }

@@ -102,11 +102,12 @@ final class ShowCommand implements Callable<Integer> {
     if (order != null) {
       rows = rows.orderBy(order.toArray(Column[]::new));
     }
-    print(rows);
+    print(rows, format, limit);
     return 0;
   }
 
-  private void print(Dataset<Row> rows) {
+  /** Prints rows as a table, CSV (nested values as JSON) or JSON lines; also used by {@code runs}. */
+  static void print(Dataset<Row> rows, String format, int limit) {
     switch (format) {
       case "json" -> rows.toJSON().takeAsList(limit).forEach(System.out::println);
       case "csv" -> {

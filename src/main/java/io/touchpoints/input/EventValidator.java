@@ -44,12 +44,29 @@ public final class EventValidator {
   private final JobConfig.ValidationSettings settings;
   private final Map<String, JobConfig.Taxonomy> taxonomy;
   private final LocalDate runDate;
+  private final Timestamp lateLimit;
 
   public EventValidator(JobConfig.ValidationSettings settings, Map<String, JobConfig.Taxonomy> taxonomy,
       LocalDate runDate) {
     this.settings = settings;
     this.taxonomy = taxonomy;
     this.runDate = runDate;
+    this.lateLimit = null;
+  }
+
+  private EventValidator(EventValidator base, Timestamp lateLimit) {
+    this.settings = base.settings;
+    this.taxonomy = base.taxonomy;
+    this.runDate = base.runDate;
+    this.lateLimit = lateLimit;
+  }
+
+  /**
+   * A validator that also quarantines events earlier than the start (UTC) of {@code earliestDay} as
+   * {@link QuarantineReason#TOO_LATE} (incremental runs).
+   */
+  public EventValidator withEarliestDay(LocalDate earliestDay) {
+    return new EventValidator(this, Timestamp.from(earliestDay.atStartOfDay(ZoneOffset.UTC).toInstant()));
   }
 
   /** Adds the typed canonical columns and {@link #REASONS}; keeps the bookkeeping columns. */
@@ -85,6 +102,7 @@ public final class EventValidator {
         case NPS_OUT_OF_RANGE -> col("_nps").lt(settings.npsMin()).or(col("_nps").gt(settings.npsMax()));
         case NEGATIVE_REVENUE -> col("_revenue").lt(0);
         case FUTURE_TIME -> time.gt(lit(futureLimit));
+        case TOO_LATE -> lateLimit == null ? lit(false) : time.lt(lit(lateLimit));
       };
       // A malformed line has no trustworthy fields: it is filed under that reason alone.
       Column applies = reason == QuarantineReason.MALFORMED_RECORD ? failed : malformed.unary_$bang().and(failed);

@@ -20,5 +20,10 @@ public enum QuarantineReason {
   NPS_OUT_OF_RANGE,
   NEGATIVE_REVENUE,
   /** Later than the end of the run date plus {@code validation.max_future}. */
-  FUTURE_TIME
+  FUTURE_TIME,
+  /**
+   * Incremental runs only: earlier than the run date minus {@code journey.late_days} (kept here, not lost; a full
+   * run over the complete log takes it in).
+   */
+  TOO_LATE
 }

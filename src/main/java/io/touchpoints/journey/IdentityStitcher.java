@@ -28,6 +28,14 @@ public final class IdentityStitcher {
   private IdentityStitcher() {}
 
   public static Dataset<Row> stitch(Dataset<Row> events, boolean enabled) {
+    return stitch(events, events, enabled);
+  }
+
+  /**
+   * Stitches {@code events} with the links seen in {@code linkSource} (a superset of them: incremental runs stitch
+   * a few customers' events with the links of every stored and new event).
+   */
+  public static Dataset<Row> stitch(Dataset<Row> events, Dataset<Row> linkSource, boolean enabled) {
     Dataset<Row> known = events.filter(col(EventColumns.CUSTOMER_ID).isNotNull())
         .withColumn(JourneyColumns.STITCHED, lit(false));
     Dataset<Row> anonymous = events.filter(col(EventColumns.CUSTOMER_ID).isNull());
@@ -36,7 +44,8 @@ public final class IdentityStitcher {
           .withColumn(EventColumns.CUSTOMER_ID, concat(lit(ANONYMOUS_PREFIX), col(EventColumns.ANONYMOUS_ID)))
           .withColumn(JourneyColumns.STITCHED, lit(false)));
     }
-    Dataset<Row> links = known.filter(col(EventColumns.ANONYMOUS_ID).isNotNull())
+    Dataset<Row> links = linkSource
+        .filter(col(EventColumns.CUSTOMER_ID).isNotNull().and(col(EventColumns.ANONYMOUS_ID).isNotNull()))
         .groupBy(col(EventColumns.ANONYMOUS_ID).as("_anon"))
         .agg(min_by(col(EventColumns.CUSTOMER_ID),
             struct(col(EventColumns.EVENT_TIME), col(EventColumns.CUSTOMER_ID))).as("_linked"));

@@ -64,7 +64,10 @@ public final class JourneyBuilder {
    */
   public Dataset<Row> orderEvents(Dataset<Row> stitched) {
     Column customer = col(EventColumns.CUSTOMER_ID);
-    Dataset<Row> byCustomer = stitched.repartition(customer);
+    Dataset<Row> byCustomer = stitched
+        .withColumn(JourneyColumns.JOURNEY_GIVEN, col(EventColumns.JOURNEY_ID).isNotNull())
+        .withColumn(JourneyColumns.EVENT_KEY, EventKey.key())
+        .repartition(customer);
 
     // Exact duplicates: same values in every canonical column; the first in input order is kept.
     List<Column> all = new ArrayList<>();
@@ -114,7 +117,10 @@ public final class JourneyBuilder {
     return call_function("unix_micros", col(EventColumns.EVENT_TIME)).minus(call_function("unix_micros", previousTime));
   }
 
-  /** The events table: ordered events without duplicates and bookkeeping columns. */
+  /**
+   * The events table: ordered events without duplicates, with what incremental runs need to rebuild a customer from
+   * stored events: input order, whether journey_id was given, the event key.
+   */
   public static Dataset<Row> eventsTable(Dataset<Row> ordered) {
     List<Column> out = new ArrayList<>();
     for (String name : EventColumns.NAMES) {
@@ -124,6 +130,9 @@ public final class JourneyBuilder {
     out.add(col(JourneyColumns.EVENT_SEQ));
     out.add(col(JourneyColumns.SESSION_INDEX));
     out.add(col(EventColumns.SOURCE_FILE));
+    out.add(col(EventColumns.INPUT_ORDER));
+    out.add(col(JourneyColumns.JOURNEY_GIVEN));
+    out.add(col(JourneyColumns.EVENT_KEY));
     return ordered.filter(not(col(JourneyColumns.IS_DUPLICATE))).select(out.toArray(Column[]::new));
   }
 

@@ -9,6 +9,10 @@ public final class JourneyColumns {
   public static final String SESSION_INDEX = "session_index";
   /** True when customer_id came from identity stitching of an anonymous_id. */
   public static final String STITCHED = "stitched";
+  /** SHA-256 of the event's canonical columns as they came in: equal for exact duplicates ({@link EventKey}). */
+  public static final String EVENT_KEY = "event_key";
+  /** True when journey_id came with the event (false: derived by the job, or none). */
+  public static final String JOURNEY_GIVEN = "journey_given";
   /** Internal: an exact duplicate of an earlier row (dropped, counted). */
   public static final String IS_DUPLICATE = "_is_duplicate";
 

@@ -8,6 +8,7 @@ import io.touchpoints.attribution.AttributionSummary;
 import io.touchpoints.attribution.PathSource;
 import io.touchpoints.config.ConfigurationException;
 import io.touchpoints.config.JobConfig;
+import io.touchpoints.incremental.IncrementalJourneys;
 import io.touchpoints.input.EventReader;
 import io.touchpoints.input.EventValidator;
 import io.touchpoints.input.InputException;
@@ -22,6 +23,7 @@ import io.touchpoints.model.ModelEvaluation;
 import io.touchpoints.model.ModelSettings;
 import io.touchpoints.model.NextTouchpointModel;
 import io.touchpoints.model.TooFewExamplesException;
+import io.touchpoints.privacy.Pseudonymizer;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.RunLedger;
 import io.touchpoints.tables.TableNames;
@@ -29,7 +31,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
@@ -46,6 +51,12 @@ import org.apache.spark.sql.SparkSession;
  * under models/) and {@code predict} (next_touchpoint for open journeys, from the latest saved model). Each runs
  * under a Spark job group named {@code touchpoints:<stage>}, visible in the Spark UI. A run
  * reconciles its rows: rows read = rows kept + rows quarantined + duplicates dropped, or it fails.
+ *
+ * <p>Modes ({@code touchpoints.incremental}): a full run rebuilds every table of the run date from its input; an
+ * incremental run adds the input (one night) to the events kept under the output and rebuilds only the affected
+ * customers' journeys ({@link IncrementalJourneys}); later stages then read the whole current state. With
+ * {@code input.pseudonymize}, ids are replaced right after reading ({@link Pseudonymizer}). The ledger row of each
+ * stage carries the Delta versions it read and wrote; a last row ({@code stage = run}) the run's status.
  */
 public final class TouchpointJob {
 
@@ -54,6 +65,8 @@ public final class TouchpointJob {
   private final StageReporter reporter;
   private final DeltaTables tables;
   private final List<StageResult> results = new ArrayList<>();
+  private final Map<StageResult, RunLedger.TableVersions> versions = new IdentityHashMap<>();
+  private Map<String, String> environment = System.getenv();
 
   public TouchpointJob(SparkSession spark, JobConfig config, StageReporter reporter) {
     this.spark = spark;
@@ -74,6 +87,12 @@ public final class TouchpointJob {
 
   private String pathFile;
   private String pathSeparator = ",";
+
+  /** The environment the pseudonymization salt is read from (tests pass their own). */
+  public TouchpointJob withEnvironment(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+    return this;
+  }
 
   /** Attribution reads this aggregated path file instead of the journeys table. */
   public TouchpointJob withPathFile(String file, String separator) {
@@ -102,11 +121,18 @@ public final class TouchpointJob {
   public Reconciliation execute(String command, Set<Stage> stages) {
     boolean journeys = stages.contains(Stage.JOURNEYS);
     String runId = UUID.randomUUID().toString();
+    boolean incremental = journeys && config.raw().getBoolean("incremental");
     RunLedger.RunInfo info = new RunLedger.RunInfo(runId, command, journeys ? config.inputPath() : pathFile,
-        AppVersion.get(), config.hash(), config.toJson());
+        AppVersion.get(), config.hash(), config.toJson(), incremental ? "incremental" : "full");
+    Instant runStart = Instant.now();
     try {
       tables.requireWritable();
-      Reconciliation counts = journeys ? journeysStage() : null;
+      Pseudonymizer pseudonymizer = journeys && config.raw().getBoolean("input.pseudonymize")
+          ? Pseudonymizer.fromEnvironment(environment) : null;
+      if (incremental) {
+        IncrementalJourneys.requireCurrentLayout(tables, config.outputPath());
+      }
+      Reconciliation counts = journeys ? journeysStage(incremental, pseudonymizer) : null;
       if (stages.contains(Stage.METRICS)) {
         metricsStage();
       }
@@ -120,16 +146,17 @@ public final class TouchpointJob {
       if (stages.contains(Stage.PREDICT) && !modelSkipped) {
         predictStage();
       }
-      RunLedger.append(spark, tables, config.runDate(), info, results);
+      results.add(runResult(StageResult.OK, runStart, counts, null));
+      RunLedger.append(spark, tables, config.runDate(), info, results, this::versionsOf);
       return counts;
     } catch (InputException | ConfigurationException e) {
       // Bad input or settings: nothing has been written, and nothing is (not even the ledger).
       throw e;
     } catch (RuntimeException e) {
-      results.add(new StageResult("run", StageResult.FAILED, Instant.now(), 0, null, null, null, null,
-          String.valueOf(e.getMessage())));
+      // The message names the failure, never row values (Spark's own messages carry none: no cast errors).
+      results.add(runResult(StageResult.FAILED, runStart, null, String.valueOf(e.getMessage())));
       try {
-        RunLedger.append(spark, tables, config.runDate(), info, results);
+        RunLedger.append(spark, tables, config.runDate(), info, results, this::versionsOf);
       } catch (RuntimeException ledgerFailure) {
         e.addSuppressed(ledgerFailure);
       }
@@ -137,6 +164,39 @@ public final class TouchpointJob {
     } finally {
       spark.sparkContext().clearJobGroup();
     }
+  }
+
+  /** The run's own ledger row: total time, counts, and the versions read first and left last by its stages. */
+  private StageResult runResult(String status, Instant start, Reconciliation counts, String message) {
+    Map<String, Long> read = new LinkedHashMap<>();
+    Map<String, Long> written = new LinkedHashMap<>();
+    for (StageResult r : results) {
+      RunLedger.TableVersions v = versionsOf(r);
+      v.read().forEach((table, version) -> {
+        if (!written.containsKey(table)) {
+          read.putIfAbsent(table, version);
+        }
+      });
+      written.putAll(v.written());
+    }
+    if (StageResult.FAILED.equals(status)) {
+      // What the failed stage committed before it failed.
+      tables.versionsRead().forEach((table, version) -> {
+        if (!written.containsKey(table)) {
+          read.putIfAbsent(table, version);
+        }
+      });
+      written.putAll(tables.versionsWritten());
+    }
+    StageResult run = new StageResult(RunLedger.RUN_STAGE, status, start, since(start),
+        counts == null ? null : counts.read(), counts == null ? null : counts.kept(),
+        counts == null ? null : counts.quarantined(), counts == null ? null : counts.duplicates(), message);
+    versions.put(run, new RunLedger.TableVersions(read, written));
+    return run;
+  }
+
+  private RunLedger.TableVersions versionsOf(StageResult result) {
+    return versions.getOrDefault(result, RunLedger.TableVersions.NONE);
   }
 
   private void metricsStage() {
@@ -244,16 +304,26 @@ public final class TouchpointJob {
             + (unseen == null ? "" : "; " + unseen));
   }
 
-  private Reconciliation journeysStage() {
+  private Reconciliation journeysStage(boolean incremental, Pseudonymizer pseudonymizer) {
     SourceMapping mapping = config.mappingPath().isBlank()
         ? SourceMapping.identity() : SourceMapping.load(config.mappingPath());
     EventValidator validator = new EventValidator(config.validation(), config.taxonomy(), config.runDate());
+    int lateDays = config.raw().getInt("journey.late_days");
+    if (lateDays < 0) {
+      throw new ConfigurationException("journey.late_days must be 0 or more, got " + lateDays);
+    }
 
     // Ingest: every row is read once for the count, once for quarantine and once more for journeys; reading the
     // source again is cheaper than caching raw text, and the count must not come from the rows it checks.
     Instant ingestStart = Instant.now();
     jobGroup("ingest", "read, map and validate " + config.inputPath());
     Dataset<Row> raw = new EventReader(spark).read(config.inputPath(), config.inputFormat(), mapping);
+    if (pseudonymizer != null) {
+      raw = pseudonymizer.apply(raw);
+    }
+    if (incremental && IncrementalJourneys.hasEarlierEvents(tables, config.runDate())) {
+      validator = validator.withEarliestDay(config.runDate().minusDays(lateDays));
+    }
     Dataset<Row> validated = validator.validate(raw);
     long read = raw.count();
     tables.replaceRunDate(TableNames.QUARANTINE, EventValidator.quarantine(validated), config.runDate());
@@ -262,6 +332,9 @@ public final class TouchpointJob {
         quarantined, null, null),
         StageReporter.count(read) + " rows read, " + StageReporter.count(quarantined) + " quarantined");
 
+    if (incremental) {
+      return incrementalJourneys(validator.clean(validated), read, quarantined);
+    }
     Instant journeyStart = Instant.now();
     jobGroup("journeys", "stitch identities, order events, build journeys");
     JourneyBuilder builder = new JourneyBuilder(config.journey());
@@ -300,16 +373,48 @@ public final class TouchpointJob {
     return counts;
   }
 
+  /** The incremental journeys stage: MERGE the night into events and journeys, then the paths of every journey. */
+  private Reconciliation incrementalJourneys(Dataset<Row> clean, long read, long quarantined) {
+    Instant start = Instant.now();
+    jobGroup("journeys", "incremental: add the night's events, rebuild affected customers' journeys (MERGE)");
+    IncrementalJourneys.Outcome outcome = new IncrementalJourneys(tables, new JourneyBuilder(config.journey()),
+        config.journey().stitchIdentities(), config.runDate()).apply(clean);
+    long duplicates = outcome.nightEvents() - outcome.eventsInserted();
+    Dataset<Row> journeyTable = tables.readRunDate(TableNames.JOURNEYS, config.runDate()).drop(TableNames.RUN_DATE);
+    long journeys = journeyTable.count();
+    tables.replaceRunDate(TableNames.PATHS, JourneyBuilder.paths(journeyTable), config.runDate());
+    long paths = tables.readRunDate(TableNames.PATHS, config.runDate()).count();
+    Reconciliation counts = new Reconciliation(read, outcome.eventsInserted(), quarantined, duplicates, journeys,
+        paths);
+    if (!counts.balanced()) {
+      throw new IllegalStateException("row counts do not reconcile: read " + read + " != new " + outcome.eventsInserted()
+          + " + quarantined " + quarantined + " + already stored or duplicate " + duplicates);
+    }
+    record(new StageResult("journeys", StageResult.OK, start, since(start), read - quarantined,
+        outcome.eventsInserted(), null, duplicates, outcome.affectedCustomers() + " customers rebuilt"),
+        StageReporter.count(outcome.eventsInserted()) + " new events, " + StageReporter.count(duplicates)
+            + " already stored or duplicate, " + StageReporter.count(outcome.affectedCustomers())
+            + " customers rebuilt; " + StageReporter.count(journeys) + " journeys, " + StageReporter.count(paths)
+            + " distinct paths in all");
+    reporter.line(String.format("rows read %s = new %s + quarantined %s + already stored or duplicate %s",
+        StageReporter.count(read), StageReporter.count(outcome.eventsInserted()), StageReporter.count(quarantined),
+        StageReporter.count(duplicates)));
+    return counts;
+  }
+
   public List<StageResult> results() {
     return List.copyOf(results);
   }
 
   private void record(StageResult result, String message) {
     results.add(result);
+    versions.put(result, new RunLedger.TableVersions(tables.versionsRead(), tables.versionsWritten()));
     reporter.stage(result.stage(), message, result.seconds());
   }
 
   private void jobGroup(String stage, String description) {
+    // Each stage starts its own record of the table versions it reads and writes.
+    tables.clearVersions();
     spark.sparkContext().setJobGroup("touchpoints:" + stage, description, false);
   }
 

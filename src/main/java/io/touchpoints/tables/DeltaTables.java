@@ -8,6 +8,8 @@ import io.touchpoints.input.InputException;
 import java.io.IOException;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -15,17 +17,43 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.Option;
 
 /**
  * Reads and writes the job's Delta tables under one output folder. Every table is partitioned by
  * {@link TableNames#RUN_DATE}; a write replaces exactly the rows of its run date in one Delta transaction
  * ({@code replaceWhere}), so a re-run of a date replaces that run's rows instead of adding duplicates, and readers
  * never see a half-written table.
+ *
+ * <p>Layouts: a table written by full runs holds one snapshot per run date ({@link Layout#SNAPSHOT}). The
+ * {@code events} and {@code journeys} tables of an output kept by incremental runs hold one current state instead
+ * ({@link Layout#CURRENT}, recorded as the Delta table property {@value #LAYOUT_PROPERTY}): their rows are updated
+ * in place with {@code MERGE}, {@code run_date} is the run date that last wrote a row, "the rows of a run date" are
+ * the whole current state, and a full run replaces the whole state.
+ *
+ * <p>Every read is pinned to the table version current when it starts, and the versions read and written are
+ * recorded ({@link #versionsRead()}, {@link #versionsWritten()}) for the runs ledger.
  */
 public final class DeltaTables {
 
+  /** Delta table property naming a table's layout. */
+  public static final String LAYOUT_PROPERTY = "touchpoints.layout";
+
+  /** How a table keeps its rows across run dates. */
+  public enum Layout {
+    /** One full snapshot per run date (full runs). */
+    SNAPSHOT,
+    /** One current state, updated in place by incremental runs. */
+    CURRENT
+  }
+
   private final SparkSession spark;
   private final String root;
+  private final Map<String, Long> read = new LinkedHashMap<>();
+  private final Map<String, Long> written = new LinkedHashMap<>();
 
   public DeltaTables(SparkSession spark, String root) {
     this.spark = spark;
@@ -36,17 +64,24 @@ public final class DeltaTables {
     return new Path(root, table).toString();
   }
 
-  /** Writes {@code rows} as the rows of {@code runDate} in {@code table}, replacing what that date had. */
+  /**
+   * Writes {@code rows} as the rows of {@code runDate} in {@code table}, replacing what that date had; in a
+   * {@link Layout#CURRENT} table, replacing the whole current state (a full rebuild), in one transaction either way.
+   */
   public void replaceRunDate(String table, Dataset<Row> rows, LocalDate runDate) {
-    rows.withColumn(TableNames.RUN_DATE, lit(Date.valueOf(runDate)))
+    boolean current = layout(table) == Layout.CURRENT;
+    var writer = rows.withColumn(TableNames.RUN_DATE, lit(Date.valueOf(runDate)))
         .write()
         .format("delta")
-        .mode("overwrite")
-        .option("replaceWhere", TableNames.RUN_DATE + " = '" + runDate + "'")
-        // Later versions add columns; old rows read them as null.
-        .option("mergeSchema", "true")
+        .mode("overwrite");
+    if (!current) {
+      writer = writer.option("replaceWhere", TableNames.RUN_DATE + " = '" + runDate + "'");
+    }
+    // Later versions add columns; old rows read them as null.
+    writer.option("mergeSchema", "true")
         .partitionBy(TableNames.RUN_DATE)
         .save(path(table));
+    recordWrite(table);
   }
 
   /** Appends {@code rows} as rows of {@code runDate} (for the append-only runs ledger). */
@@ -58,6 +93,72 @@ public final class DeltaTables {
         .option("mergeSchema", "true")
         .partitionBy(TableNames.RUN_DATE)
         .save(path(table));
+    recordWrite(table);
+  }
+
+  /**
+   * Creates an empty table in the {@link Layout#CURRENT} layout (one commit, so the layout is never missing), with
+   * {@code schema} plus run_date as its partition column; nothing when the table exists.
+   */
+  public void createCurrent(String table, StructType schema) {
+    if (exists(table)) {
+      return;
+    }
+    StructType all = new StructType();
+    for (StructField f : schema.fields()) {
+      if (!f.name().equals(TableNames.RUN_DATE)) {
+        all = all.add(f.name(), f.dataType(), true);
+      }
+    }
+    all = all.add(TableNames.RUN_DATE, org.apache.spark.sql.types.DataTypes.DateType, true);
+    io.delta.tables.DeltaTable.createIfNotExists(spark)
+        .location(path(table))
+        .addColumns(all)
+        .partitionedBy(TableNames.RUN_DATE)
+        .property(LAYOUT_PROPERTY, Layout.CURRENT.name().toLowerCase())
+        .execute();
+  }
+
+  /** The table's layout: {@link Layout#SNAPSHOT} unless its property says otherwise (or when it does not exist). */
+  public Layout layout(String table) {
+    if (!exists(table)) {
+      return Layout.SNAPSHOT;
+    }
+    Option<String> value = snapshot(table).metadata().configuration().get(LAYOUT_PROPERTY);
+    return value.isDefined() && value.get().equalsIgnoreCase(Layout.CURRENT.name()) ? Layout.CURRENT : Layout.SNAPSHOT;
+  }
+
+  /** The table's newest committed version. */
+  public long version(String table) {
+    return snapshot(table).version();
+  }
+
+  private Snapshot snapshot(String table) {
+    return DeltaLog.forTable(spark, path(table)).update(false, Option.empty(), Option.empty());
+  }
+
+  /** Records that {@code table} was written (by this object or a MERGE on its path): its new version. */
+  public void recordWrite(String table) {
+    written.put(table, version(table));
+  }
+
+  /**
+   * Versions of the tables read since the last {@link #clearVersions()}, each at its first read, leaving out tables
+   * read only after this stage wrote them (its own output, read back to count it).
+   */
+  public Map<String, Long> versionsRead() {
+    return Map.copyOf(read);
+  }
+
+  /** Versions of the tables written since the last {@link #clearVersions()}, after their last write. */
+  public Map<String, Long> versionsWritten() {
+    return Map.copyOf(written);
+  }
+
+  /** Starts a new stage's version record. */
+  public void clearVersions() {
+    read.clear();
+    written.clear();
   }
 
   public boolean exists(String table) {
@@ -70,7 +171,12 @@ public final class DeltaTables {
       throw new InputException("no Delta table '" + table + "' under " + root
           + " (run `touchpoints run` or the stage that writes it first)");
     }
-    return spark.read().format("delta").load(path(table));
+    long version = version(table);
+    if (!written.containsKey(table)) {
+      read.putIfAbsent(table, version);
+    }
+    // Pinned: every use of this frame sees the same version, whatever commits later.
+    return spark.read().format("delta").option("versionAsOf", version).load(path(table));
   }
 
   /** The newest run date present in the table, if any. */
@@ -79,8 +185,14 @@ public final class DeltaTables {
     return row.isNullAt(0) ? Optional.empty() : Optional.of(row.getDate(0).toLocalDate());
   }
 
-  /** The rows of one run date ({@code null}: the newest), without the run_date column. */
+  /**
+   * The rows of one run date ({@code null}: the newest); for a {@link Layout#CURRENT} table, the whole current
+   * state.
+   */
   public Dataset<Row> readRunDate(String table, LocalDate runDate) {
+    if (layout(table) == Layout.CURRENT) {
+      return read(table);
+    }
     LocalDate date = runDate != null ? runDate : latestRunDate(table)
         .orElseThrow(() -> new InputException("table '" + table + "' under " + root + " is empty"));
     return read(table).filter(col(TableNames.RUN_DATE).equalTo(lit(Date.valueOf(date))));

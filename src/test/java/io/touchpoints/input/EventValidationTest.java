@@ -132,7 +132,9 @@ class EventValidationTest extends SparkTestBase {
         q("FUTURE_TIME"),
         q("MISSING_TIME", "INVALID_NUMBER")), QUARANTINE_SCHEMA);
     assertDataFrameNoOrderEquals(expected, nullable(quarantine.select(REASON, REASONS)));
-    assertThat(Arrays.stream(QuarantineReason.values()).map(Enum::name).toList())
+    // TOO_LATE applies only to incremental runs (validator withEarliestDay): tooLateIsRelativeToTheEarliestDay.
+    assertThat(Arrays.stream(QuarantineReason.values()).filter(r -> r != QuarantineReason.TOO_LATE)
+            .map(Enum::name).toList())
         .as("every reason code is covered by the expected rows")
         .allMatch(r -> expected.filter(col(REASON).equalTo(r)).count() > 0);
   }
@@ -203,6 +205,20 @@ class EventValidationTest extends SparkTestBase {
     assertThat(clean).as("clean rows").isEqualTo(CLEAN_LINES.size());
     assertThat(quarantined).as("quarantined rows").isEqualTo(BAD_LINES.size());
     assertThat(clean + quarantined).as("clean + quarantined").isEqualTo(read);
+  }
+
+  @Test
+  void tooLateIsRelativeToTheEarliestDay() {
+    EventValidator v = validator(RUN_DATE).withEarliestDay(LocalDate.of(2024, 3, 2));
+    Dataset<Row> validated = v.validate(raw());
+    List<Row> late = EventValidator.quarantine(validated).filter(col(REASON).equalTo("TOO_LATE"))
+        .select(EventColumns.RAW_RECORD).collectAsList();
+    assertThat(late).as("only clean row before 2024-03-02: e01").hasSize(1);
+    assertThat(late.get(0).getString(0)).contains("\"e01\"");
+    assertThat(EventValidator.quarantine(validated).filter(col(REASON).equalTo("MISSING_TOUCHPOINT"))
+        .select(REASONS).first().getList(0)).as("a late row with another problem lists both")
+        .containsExactly("MISSING_TOUCHPOINT", "TOO_LATE");
+    assertThat(v.clean(validated).count()).as("clean rows from 2024-03-02 on").isEqualTo(CLEAN_LINES.size() - 1);
   }
 
   @Test

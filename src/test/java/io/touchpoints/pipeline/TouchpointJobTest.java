@@ -85,7 +85,13 @@ class TouchpointJobTest extends SparkTestBase {
         "NEGATIVE_REVENUE", 1L, "FUTURE_TIME", 1L, "MISSING_TOUCHPOINT", 1L, "MALFORMED_RECORD", 1L,
         "MISSING_TIME", 1L));
     Dataset<Row> runs = tables.read(TableNames.RUNS);
-    assertThat(runs.filter(col("status").equalTo("ok")).count()).as("ledger rows: ingest and journeys").isEqualTo(2);
+    assertThat(runs.filter(col("status").equalTo("ok")).count()).as("ledger rows: ingest, journeys and the run")
+        .isEqualTo(3);
+    Row run = runs.filter(col("stage").equalTo("run")).first();
+    assertThat(run.<Long>getAs("rows_in")).as("run row: rows read").isEqualTo(17L);
+    assertThat(run.<String>getAs("mode")).isEqualTo("full");
+    assertThat(run.<scala.collection.Map<String, Object>>getAs("output_versions").contains(TableNames.JOURNEYS))
+        .as("journeys version recorded").isTrue();
   }
 
   @Test
