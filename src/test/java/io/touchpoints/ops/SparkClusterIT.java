@@ -60,6 +60,8 @@ class SparkClusterIT extends SparkTestBase {
     List<String> options = new ArrayList<>(List.of(
         "--executor-memory", "640m",
         "--conf", "spark.driver.host=127.0.0.1",
+        // The UI's REST API shows which executor runs a task; the light settings turn the UI off by default.
+        "--conf", "spark.ui.enabled=true",
         "--conf", "spark.ui.port=" + uiPort,
         "--conf", "spark.ui.showConsoleProgress=false",
         "--conf", "spark.sql.shuffle.partitions=4",
