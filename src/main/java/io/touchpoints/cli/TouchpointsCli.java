@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
     description = "Measures how well each customer touchpoint works: journeys, conversion, churn, satisfaction, "
         + "attribution and the next touchpoint, as Delta tables.",
     subcommands = {JourneysCommand.class, MetricsCommand.class, AttributeCommand.class, RunCommand.class,
-        GenerateCommand.class, ShowCommand.class})
+        GenerateCommand.class, ShowCommand.class, ReportCommand.class})
 public final class TouchpointsCli implements Runnable {
 
   static final String SCHEMA_HELP = """
