@@ -51,6 +51,11 @@ final class ReportCommand implements Callable<Integer> {
   @Mixin
   SessionOptions session = new SessionOptions();
 
+  /** DIR/report/index.html for a local DIR (a file: URI included). */
+  private static Path defaultFile(String output) {
+    return Path.of(new org.apache.hadoop.fs.Path(output).toUri().getPath()).resolve("report").resolve("index.html");
+  }
+
   @Override
   public Integer call() {
     LocalDate date = null;
@@ -68,9 +73,14 @@ final class ReportCommand implements Callable<Integer> {
     Map<String, Object> opts = new LinkedHashMap<>();
     opts.put("output.path", output);
     JobConfig resolved = session.resolve(opts);
+    String scheme = new org.apache.hadoop.fs.Path(resolved.outputPath()).toUri().getScheme();
+    if (file == null && scheme != null && !scheme.equals("file")) {
+      throw new ParameterException(spec.commandLine(), "the output " + resolved.outputPath() + " is not a local "
+          + "folder: name the HTML file to write with --file FILE");
+    }
     SparkSession spark = SparkCommand.startSession(resolved, session.master, "report");
     ReportData data = new ReportBuilder(spark, resolved.outputPath()).topTransitions(topTransitions).build(date);
-    Path target = file != null ? file : Path.of(resolved.outputPath(), "report", "index.html");
+    Path target = file != null ? file : defaultFile(resolved.outputPath());
     try {
       if (target.toAbsolutePath().getParent() != null) {
         Files.createDirectories(target.toAbsolutePath().getParent());

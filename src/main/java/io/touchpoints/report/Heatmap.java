@@ -62,7 +62,8 @@ public final class Heatmap implements Chart {
 
   @Override
   public int width() {
-    return (int) Math.max(400, labelWidth() + labels().size() * CELL + 20);
+    return (int) Math.max(Math.max(400, ChartCanvas.textWidth(title, 15) + 20),
+        labelWidth() + labels().size() * CELL + 20);
   }
 
   @Override

@@ -70,6 +70,22 @@ class ReportCommandTest extends SparkTestBase {
         newTempDir("empty").toString());
     assertThat(code).as("no tables").isEqualTo(2);
     assertThat(err.toString()).contains("touchpoints run");
+
+    err = new java.io.StringWriter();
+    code = io.touchpoints.cli.TouchpointsCli.execute(new java.io.PrintWriter(err, true), "report", "--output",
+        "hdfs://namenode/touchpoints");
+    assertThat(code).as("remote output without --file").isEqualTo(2);
+    assertThat(err.toString()).contains("--file FILE");
+  }
+
+  @Test
+  void htmlTableEscapesCellsAndShowsArrays() {
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows = session().sql(
+        "select '<b>x</b>' as name, array('a', 'b') as reasons, cast(null as string) as empty union all "
+            + "select 'y', array(), 'z'");
+    String html = HtmlTable.of(rows.orderBy("name"), 1);
+    assertThat(html).isEqualTo("<table><tr><th>name</th><th>reasons</th><th>empty</th></tr>"
+        + "<tr><td>&lt;b&gt;x&lt;/b&gt;</td><td>[a, b]</td><td></td></tr></table>");
   }
 
   private static int count(String text, String needle) {

@@ -94,6 +94,19 @@ class ReportHtmlTest {
   }
 
   @Test
+  void heatmapShadesCellsByTheirShareOfTheRow() {
+    Heatmap heatmap = Heatmap.titled("confusion", "actual", "predicted").cell("a", "a", 30).cell("a", "b", 10)
+        .cell("b", "b", 5);
+    RecordingCanvas canvas = new RecordingCanvas();
+    heatmap.draw(canvas);
+    assertThat(canvas.rects).extracting(RecordingCanvas.Rect::tip).containsExactly(
+        "a \u2192 a: 30 (75.0% of row)", "a \u2192 b: 10 (25.0% of row)", "b \u2192 a: 0 (0.0% of row)",
+        "b \u2192 b: 5 (100.0% of row)");
+    assertThat(canvas.texts).contains("30", "10", "5").doesNotContain("0");
+    assertThatThrownBy(() -> heatmap.cell("a", "b", Double.NaN)).hasMessageContaining("got NaN");
+  }
+
+  @Test
   void pngOfAChartIsNotBlank() throws Exception {
     Path file = Files.createTempDirectory("touchpoints-png").resolve("c.png");
     ReportCharts.flow(data(List.of()).transitions()).writePng(file);
