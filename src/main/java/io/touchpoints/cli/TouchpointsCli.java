@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         + "attribution and the next touchpoint, as Delta tables.",
     subcommands = {JourneysCommand.class, MetricsCommand.class, AttributeCommand.class, RunCommand.class,
         GenerateCommand.class, ShowCommand.class, TrainCommand.class, PredictCommand.class, RunsCommand.class,
-        ConfigCommand.class})
+        ConfigCommand.class, ReportCommand.class})
 public final class TouchpointsCli implements Runnable {
 
   static final String SCHEMA_HELP = """

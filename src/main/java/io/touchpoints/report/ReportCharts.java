@@ -1,0 +1,119 @@
+package io.touchpoints.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The report's charts, built from {@link ReportData}; the notebooks call the same methods (and write them as PNG with
+ * {@link Chart#writePng}). Scorecard charts sort touchpoints by their value, highest first.
+ */
+public final class ReportCharts {
+
+  /** The overall metrics of the model comparison, in the order they are drawn. */
+  public static final List<String> MODEL_COMPARISON_METRICS = List.of("top1_accuracy", "top3_accuracy", "macro_f1");
+
+  /** Attribution models drawn in this order (heuristics, then data-driven); others follow in table order. */
+  public static final List<String> MODEL_ORDER = List.of("first_touch", "last_touch", "last_non_direct", "linear",
+      "time_decay", "position_based", "markov_1", "markov_2", "markov_3", "markov_4", "shapley");
+
+  private ReportCharts() {}
+
+  /** One scorecard figure per touchpoint with its interval; touchpoints without the figure show n/a. */
+  public static BarChart scorecard(List<ReportData.Score> scores, String title, BarChart.Format format,
+      Function<ReportData.Score, ReportData.Estimate> figure) {
+    BarChart chart = BarChart.titled(title).format(format);
+    scores.stream()
+        .sorted(Comparator.comparing((ReportData.Score s) -> {
+          Double v = figure.apply(s).value();
+          return v == null ? Double.NEGATIVE_INFINITY : v;
+        }).reversed().thenComparing(ReportData.Score::touchpoint))
+        .forEach(s -> {
+          ReportData.Estimate e = figure.apply(s);
+          chart.bar(s.touchpoint(), title, e.value(), e.low(), e.high());
+        });
+    return chart;
+  }
+
+  /** The scorecard charts of the report, in order: lift, conversion, exit, churn, CSAT, NPS. */
+  public static List<BarChart> scorecardCharts(List<ReportData.Score> scores) {
+    return List.of(
+        scorecard(scores, "Conversion lift (journeys with vs without the touchpoint), 95% interval",
+            BarChart.Format.POINTS, ReportData.Score::lift),
+        scorecard(scores, "Conversion rate of journeys containing the touchpoint", BarChart.Format.PERCENT,
+            ReportData.Score::conversionRate),
+        scorecard(scores, "Friction: exit rate (journeys ending unconverted right after it)",
+            BarChart.Format.PERCENT, ReportData.Score::exitRate),
+        scorecard(scores, "Churn risk: churn rate within the window after first touch", BarChart.Format.PERCENT,
+            ReportData.Score::churnRate),
+        scorecard(scores, "CSAT mean (1-5)", BarChart.Format.DECIMAL, ReportData.Score::csat),
+        scorecard(scores, "NPS (-100..100)", BarChart.Format.DECIMAL, ReportData.Score::nps));
+  }
+
+  /**
+   * Conversions credited to each touchpoint by each model, side by side, with the bootstrap interval where the run
+   * computed one. {@code models} limits and orders the models (empty: all, in {@link #MODEL_ORDER}).
+   */
+  public static BarChart attribution(List<ReportData.Credit> credits, List<String> models) {
+    BarChart chart = BarChart.titled("Attributed conversions per touchpoint, by model").format(BarChart.Format.NUMBER)
+        .width(1000);
+    Set<String> order = new LinkedHashSet<>(models);
+    if (order.isEmpty()) {
+      Set<String> present = new LinkedHashSet<>();
+      credits.forEach(c -> present.add(c.model()));
+      MODEL_ORDER.stream().filter(present::contains).forEach(order::add);
+      order.addAll(present);
+    }
+    Set<String> touchpoints = new LinkedHashSet<>();
+    credits.stream().map(ReportData.Credit::touchpoint).sorted().forEach(touchpoints::add);
+    Map<String, ReportData.Credit> byKey = new LinkedHashMap<>();
+    credits.forEach(c -> byKey.put(c.touchpoint() + "\u0000" + c.model(), c));
+    for (String t : touchpoints) {
+      for (String m : order) {
+        ReportData.Credit c = byKey.get(t + "\u0000" + m);
+        if (c != null) {
+          chart.bar(t, m, c.conversions(), c.low(), c.high());
+        }
+      }
+    }
+    return chart;
+  }
+
+  /** The largest first-order transitions as a flow diagram. */
+  public static FlowDiagram flow(List<FlowDiagram.Link> links) {
+    FlowDiagram chart = FlowDiagram.titled("Touchpoint-to-touchpoint flow: the " + links.size()
+        + " largest first-order transitions");
+    links.forEach(l -> chart.link(l.from(), l.to(), l.value()));
+    return chart;
+  }
+
+  public static BarChart counts(String title, List<ReportData.Count> counts, boolean sortByCount) {
+    BarChart chart = BarChart.titled(title).format(BarChart.Format.NUMBER);
+    List<ReportData.Count> rows = new ArrayList<>(counts);
+    if (sortByCount) {
+      rows.sort(Comparator.comparingLong(ReportData.Count::count).reversed().thenComparing(ReportData.Count::key));
+    }
+    rows.forEach(c -> chart.bar(c.key(), (double) c.count()));
+    return chart;
+  }
+
+  /** Overall metrics of the model and its baselines (top-1, top-3 accuracy, macro F1), one group per model. */
+  public static BarChart modelComparison(List<ReportData.ModelMetric> metrics) {
+    BarChart chart = BarChart.titled("Next-touchpoint model against baselines (test split)")
+        .format(BarChart.Format.PERCENT);
+    Set<String> models = new LinkedHashSet<>();
+    metrics.stream().filter(m -> m.touchpoint() == null).forEach(m -> models.add(m.model()));
+    for (String model : models) {
+      for (String metric : MODEL_COMPARISON_METRICS) {
+        metrics.stream().filter(m -> m.touchpoint() == null && m.model().equals(model) && m.metric().equals(metric))
+            .findFirst().ifPresent(m -> chart.bar(model, metric, m.value(), null, null));
+      }
+    }
+    return chart;
+  }
+}

@@ -1,0 +1,52 @@
+package io.touchpoints.report;
+
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * Everything the report shows, collected to the driver by {@link ReportBuilder}: small aggregates only (one row per
+ * touchpoint, model, stage, quarantine reason, path length, the top transitions and paths). Lists are empty when the
+ * run did not write the table they come from.
+ */
+public record ReportData(
+    String output,
+    LocalDate runDate,
+    List<Stage> stages,
+    JourneySummary journeys,
+    List<Count> quarantineReasons,
+    List<Count> pathLengths,
+    List<TopPath> topPaths,
+    List<Score> scorecard,
+    List<Credit> attribution,
+    List<FlowDiagram.Link> transitions,
+    List<ModelMetric> modelMetrics) {
+
+  /** One stage of the newest run of the run date, from the {@code runs} ledger. */
+  public record Stage(String runId, String command, String stage, String status, Double seconds, Long rowsIn,
+      Long rowsOut, Long rowsQuarantined, Long rowsDuplicate, String message) {}
+
+  /** Totals of the {@code journeys} table; null when there is none. */
+  public record JourneySummary(long journeys, long customers, long converted, double revenue, long distinctPaths,
+      double meanTouches, double meanSessions) {}
+
+  /** A count per key (quarantine reason, path length). */
+  public record Count(String key, long count) {}
+
+  /** A path of the {@code paths} table. */
+  public record TopPath(String path, long journeys, double conversions) {}
+
+  /** An estimate with its interval; any part may be null (no data, or a suppressed small cell). */
+  public record Estimate(Double value, Double low, Double high) {}
+
+  /** A touchpoint's row of {@code touchpoint_metrics} (all segments). */
+  public record Score(String touchpoint, Long journeys, Estimate conversionRate, Estimate lift, Estimate exitRate,
+      Estimate churnRate, Double churnRelativeRisk, Estimate csat, Estimate nps, List<String> lowSample) {}
+
+  /** A model's credit to a touchpoint, from {@code attribution}. */
+  public record Credit(String model, String touchpoint, Double conversions, Double low, Double high,
+      Double share) {}
+
+  /** A row of {@code model_metrics} (the next-touchpoint model and its baselines). */
+  public record ModelMetric(String model, String metric, String touchpoint, double value, String split,
+      Long trainExamples, Long testExamples) {}
+}

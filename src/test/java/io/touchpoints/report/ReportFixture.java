@@ -1,0 +1,48 @@
+package io.touchpoints.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.touchpoints.cli.TouchpointsCli;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One small generated run (300 customers, every stage) shared by the report tests of this JVM: the tables are
+ * written once, through the command line, like a user would.
+ */
+final class ReportFixture {
+
+  private static Path output;
+
+  private ReportFixture() {}
+
+  /** Runs a command line in-process; fails the test with its error output on a non-zero exit code. */
+  static String cli(String... args) {
+    StringWriter err = new StringWriter();
+    int code = TouchpointsCli.execute(new PrintWriter(err, true), args);
+    assertThat(code).as("exit code of %s; error output:%n%s", String.join(" ", args), err).isZero();
+    return err.toString();
+  }
+
+  /** The output folder of the shared run (created on first use; needs the shared Spark session started). */
+  static synchronized Path output() {
+    if (output == null) {
+      try {
+        Path dir = Files.createTempDirectory("touchpoints-report");
+        cli("generate", "--customers", "300", "--days", "120", "--seed", "11", "--output",
+            dir.resolve("data").toString(), "--format", "csv");
+        cli("run", "--input", dir.resolve("data/events").toString(), "--format", "csv", "--output",
+            dir.resolve("out").toString(), "--run-date", "2026-01-31",
+            "--conf", "attribution.bootstrap_replicates=10", "--conf", "attribution.markov_orders=[1,2]");
+        output = dir.resolve("out");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return output;
+  }
+}
