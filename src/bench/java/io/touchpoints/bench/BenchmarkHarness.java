@@ -251,11 +251,13 @@ public final class BenchmarkHarness implements Callable<Integer> {
       c.put("status", o.ok() ? "ok" : "failed (exit " + o.exitCode() + ")");
       c.put("wall_seconds", o.wallSeconds());
       c.put("peak_rss_mib", o.peakRssMib());
+      c.put("cpu_seconds", o.cpuSeconds());
       c.put("loadavg_before", before);
       c.put("loadavg_after", Machine.loadAverage());
       c.put("log", project.relativize(o.log()).toString());
       log(label + " job run " + run + " " + stage.command() + ": " + c.get("status") + String.format(
-          " in %.1f s wall, peak RSS %.0f MiB, load %s", o.wallSeconds(), o.peakRssMib(), before));
+          " in %.1f s wall, %.1f s CPU, peak RSS %.0f MiB, load %s", o.wallSeconds(), o.cpuSeconds(),
+          o.peakRssMib(), before));
       failed = !o.ok();
     }
     result.put("ledger", ledger(out));
@@ -291,6 +293,7 @@ public final class BenchmarkHarness implements Callable<Integer> {
     result.put("status", o.ok() ? "ok" : "failed (exit " + o.exitCode() + ")");
     result.put("wall_seconds", o.wallSeconds());
     result.put("peak_rss_mib", o.peakRssMib());
+    result.put("cpu_seconds", o.cpuSeconds());
     result.put("loadavg_before", before);
     result.put("loadavg_after", Machine.loadAverage());
     for (String line : Files.readAllLines(o.log())) {
@@ -334,6 +337,7 @@ public final class BenchmarkHarness implements Callable<Integer> {
       m.put("status", outcome.ok() ? "ok" : "failed (exit " + outcome.exitCode() + ")");
       m.put("wall_seconds", outcome.wallSeconds());
       m.put("peak_rss_mib", outcome.peakRssMib());
+      m.put("cpu_seconds", outcome.cpuSeconds());
       m.put("loadavg_before", before);
       if (outcome.ok()) {
         m.put("ledger", ledger(o));

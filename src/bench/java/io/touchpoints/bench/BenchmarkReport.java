@@ -141,7 +141,7 @@ final class BenchmarkReport {
 
   static void writeCsv(Map<String, Object> results, Path file) throws IOException {
     List<String> lines = new ArrayList<>();
-    lines.add("size,events,system,command,stage,run,status,stage_seconds,wall_seconds,peak_rss_mib,loadavg_before");
+    lines.add("size,events,system,command,stage,run,status,stage_seconds,wall_seconds,cpu_seconds,peak_rss_mib,loadavg_before");
     for (Map<String, Object> size : list(results.get("sizes"))) {
       String label = (String) size.get("label");
       Object events = size.get("events");
@@ -156,22 +156,23 @@ final class BenchmarkReport {
             }
           }
           lines.add(String.join(",", label, str(events), "job", command, "(command)", str(r), csv(c.get("status")),
-              "", str(c.get("wall_seconds")), str(c.get("peak_rss_mib")), csv(c.get("loadavg_before"))));
+              "", str(c.get("wall_seconds")), str(c.get("cpu_seconds")), str(c.get("peak_rss_mib")),
+              csv(c.get("loadavg_before"))));
           for (Map<String, Object> row : stages) {
             lines.add(String.join(",", label, str(events), "job", command, str(row.get("stage")), str(r),
-                csv(row.get("status")), str(row.get("seconds")), "", "", ""));
+                csv(row.get("status")), str(row.get("seconds")), "", "", "", ""));
           }
         }
       }
       for (Map<String, Object> run : list(size.get("peer_runs"))) {
         Map<String, Object> peer = map(run.get("peer"));
         lines.add(String.join(",", label, str(events), "duckdb", "peer", "(command)", str(run.get("run")),
-            csv(run.get("status")), "", str(run.get("wall_seconds")), str(run.get("peak_rss_mib")),
-            csv(run.get("loadavg_before"))));
+            csv(run.get("status")), "", str(run.get("wall_seconds")), str(run.get("cpu_seconds")),
+            str(run.get("peak_rss_mib")), csv(run.get("loadavg_before"))));
         if (peer != null) {
           for (Map.Entry<String, Object> s : map(peer.get("seconds")).entrySet()) {
             lines.add(String.join(",", label, str(events), "duckdb", "peer", s.getKey(), str(run.get("run")), "ok",
-                str(s.getValue()), "", "", ""));
+                str(s.getValue()), "", "", "", ""));
           }
         }
       }
@@ -187,7 +188,7 @@ final class BenchmarkReport {
         }
         lines.add(String.join(",", "paths-10k", "", "job", "attribute --paths", "attribution", str(run.get("run")),
             csv(run.get("status")), Double.isNaN(stage) ? "" : str(stage), str(run.get("wall_seconds")),
-            str(run.get("peak_rss_mib")), csv(run.get("loadavg_before"))));
+            str(run.get("cpu_seconds")), str(run.get("peak_rss_mib")), csv(run.get("loadavg_before"))));
       }
     }
     Files.write(file, lines);
@@ -243,25 +244,27 @@ final class BenchmarkReport {
       md.append("### ").append(label).append(": ").append(String.format(Locale.ROOT, "%,d", events))
           .append(" events, ").append(String.format(Locale.ROOT, "%,d", ((Number) size.get("customers")).longValue()))
           .append(" customers\n\n");
-      md.append("| stage | command | stage time s (median) | spread | events/s | command wall s | peak RSS MiB | "
-          + "load avg before each run |\n|---|---|---|---|---|---|---|---|\n");
+      md.append("| stage | command | stage time s (median) | spread | events/s | command wall s | command CPU s | "
+          + "peak RSS MiB | load avg before each run |\n|---|---|---|---|---|---|---|---|---|\n");
       for (BenchmarkHarness.StageCommand stage : BenchmarkHarness.STAGES) {
         String command = stage.command();
         String status = commandStatus(size, command);
         if (!status.equals("ok")) {
           md.append("| ").append(String.join(", ", stage.ledgerStages())).append(" | `").append(command)
-              .append("` | ").append(status).append(" | | | | | |\n");
+              .append("` | ").append(status).append(" | | | | | | |\n");
           continue;
         }
         Map<String, List<Double>> ledger = ledgerSeconds(size, command);
         List<Double> wall = commandField(size, command, "wall_seconds");
         List<Double> rss = commandField(size, command, "peak_rss_mib");
+        List<Double> cpu = commandField(size, command, "cpu_seconds");
         boolean first = true;
         for (Map.Entry<String, List<Double>> s : ledger.entrySet()) {
           double m = median(s.getValue());
           md.append("| ").append(s.getKey()).append(" | `").append(command).append("` | ").append(f1(m))
               .append(" | ").append(spread(s.getValue())).append(" | ").append(rate(events, m)).append(" | ")
               .append(first ? f1(median(wall)) + " (" + spread(wall) + ")" : "″").append(" | ")
+              .append(first ? f1(median(cpu)) : "″").append(" | ")
               .append(first ? f0(median(rss)) : "″").append(" | ")
               .append(first ? loads(size, command) : "″").append(" |\n");
           first = false;
@@ -271,7 +274,7 @@ final class BenchmarkReport {
       double pm = median(pipeline);
       pipelineMedian.put(label, pm);
       md.append("| **pipeline** | all | **").append(f1(pm)).append("** | ").append(spread(pipeline)).append(" | ")
-          .append(rate(events, pm)).append(" | | | |\n\n");
+          .append(rate(events, pm)).append(" | | | | |\n\n");
 
       if (size.containsKey("peer_runs")) {
         Map<String, List<Double>> jl = ledgerSeconds(size, "journeys");
@@ -301,6 +304,12 @@ final class BenchmarkReport {
         md.append("| wall, whole commands (JVM start-up included) | ").append(f1(median(jobWall))).append(" | ")
             .append(f1(median(peerWall))).append(" | ").append(spread(peerWall)).append(" | ")
             .append(ratio(median(jobWall), median(peerWall))).append(" |\n");
+        List<Double> peerCpu = peerField(size, "cpu_seconds");
+        List<Double> jobCpu = sumPerRun(Map.of("a", commandField(size, "journeys", "cpu_seconds"),
+            "b", commandField(size, "metrics", "cpu_seconds")), List.of("a", "b"));
+        md.append("| CPU s, whole commands (less sensitive to other load) | ").append(f1(median(jobCpu)))
+            .append(" | ").append(f1(median(peerCpu))).append(" | ").append(spread(peerCpu)).append(" | ")
+            .append(ratio(median(jobCpu), median(peerCpu))).append(" |\n");
         md.append("| peak RSS MiB (journeys command / peer process) | ")
             .append(f0(median(commandField(size, "journeys", "peak_rss_mib")))).append(" | ")
             .append(f0(median(peerField(size, "peak_rss_mib")))).append(" | | |\n\n");
