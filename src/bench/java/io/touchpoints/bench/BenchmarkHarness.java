@@ -83,6 +83,10 @@ public final class BenchmarkHarness implements Callable<Integer> {
   @Option(names = "--keep-output", description = "Keep the job's and the peer's tables after each run.")
   boolean keepOutput;
 
+  @Option(names = "--report-only", paramLabel = "RESULTS_DIR", description = "Measure nothing: rewrite the "
+      + "report (and results.csv) from RESULTS_DIR/results.json, re-reading its Spark event logs.")
+  Path reportOnly;
+
   @Option(names = "--java", hidden = true)
   String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
@@ -98,6 +102,9 @@ public final class BenchmarkHarness implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     project = Path.of("").toAbsolutePath();
+    if (reportOnly != null) {
+      return rewriteReport(reportOnly.toAbsolutePath());
+    }
     if (runs < 1) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--runs must be at least 1, got " + runs);
     }
@@ -132,6 +139,29 @@ public final class BenchmarkHarness implements Callable<Integer> {
   private List<String> rawArgs() {
     String args = System.getProperty("bench.args", "");
     return args.isBlank() ? List.of() : List.of(args.trim().split("\\s+"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private int rewriteReport(Path dir) throws IOException {
+    runDir = dir;
+    Map<String, Object> results = json.readValue(dir.resolve("results.json").toFile(), Map.class);
+    for (Map<String, Object> size : BenchmarkReport.list(results.get("sizes"))) {
+      for (Map<String, Object> run : BenchmarkReport.list(size.get("job_runs"))) {
+        Path logs = dir.resolve("spark-events").resolve(size.get("label") + "-run-" + run.get("run"));
+        if (Files.isDirectory(logs)) {
+          // Groups whose logs are no longer there keep their earlier summary.
+          Map<String, Object> merged = new LinkedHashMap<>();
+          if (run.get("event_log") != null) {
+            merged.putAll(BenchmarkReport.map(run.get("event_log")));
+          }
+          merged.putAll(SparkEventLog.summarise(logs));
+          run.put("event_log", merged);
+        }
+      }
+    }
+    writeAll(results);
+    log("rewrote " + doc + " and " + dir.resolve("results.csv") + " from " + dir.resolve("results.json"));
+    return 0;
   }
 
   private void writeAll(Map<String, Object> results) throws IOException {
@@ -218,7 +248,8 @@ public final class BenchmarkHarness implements Callable<Integer> {
     result.put("run", run);
     List<Map<String, Object>> commands = new ArrayList<>();
     result.put("commands", commands);
-    Path eventLogDir = out.resolve("spark-events");
+    // Kept with the results (the run's output folder is deleted after the comparison).
+    Path eventLogDir = runDir.resolve("spark-events").resolve(label + "-run-" + run);
     boolean failed = false;
     for (StageCommand stage : STAGES) {
       Map<String, Object> c = new LinkedHashMap<>();

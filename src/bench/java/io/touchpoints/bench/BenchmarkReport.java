@@ -336,12 +336,13 @@ final class BenchmarkReport {
           continue;
         }
         md.append("Spark event log of run ").append(run.get("run")).append(" (per job group):\n\n");
-        md.append("| job group | tasks | task s | GC s | spilled memory MiB | spilled disk MiB | shuffle written MiB "
-            + "| worst skew (longest / median task) |\n|---|---|---|---|---|---|---|---|\n");
+        md.append("| job group | tasks | task s | task CPU s | GC s | spilled memory MiB | spilled disk MiB | "
+            + "shuffle written MiB | worst skew (longest / median task) |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Object> g : el.entrySet()) {
           Map<String, Object> v = map(g.getValue());
           md.append("| ").append(g.getKey()).append(" | ").append(v.get("tasks")).append(" | ")
-              .append(f1(num(v.get("task_seconds")))).append(" | ").append(f1(num(v.get("gc_seconds")))).append(" | ")
+              .append(f1(num(v.get("task_seconds")))).append(" | ").append(f1(num(v.get("task_cpu_seconds"))))
+              .append(" | ").append(f1(num(v.get("gc_seconds")))).append(" | ")
               .append(f0(num(v.get("memory_spilled_mib")))).append(" | ").append(f0(num(v.get("disk_spilled_mib"))))
               .append(" | ").append(f0(num(v.get("shuffle_written_mib")))).append(" | ")
               .append(f1(num(v.get("worst_skew")))).append("× ").append(v.get("worst_skew_stage")).append(" |\n");

@@ -16,7 +16,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Summarises Spark event logs (one per command of a run) per job group ({@code touchpoints:<stage>}): tasks, spills
+ * Summarises Spark event logs (one per command of a run) per job group ({@code touchpoints:<stage>}): tasks, task
+ * time (wall, and CPU: on a busy machine the gap between the two is time spent waiting for a core), spills
  * to memory and disk, shuffle bytes written, GC time, and the worst task skew (longest task / median task of a Spark
  * stage with at least {@value #MIN_TASKS_FOR_SKEW} tasks). This is what the Spark UI shows, in a form that can go
  * into the report.
@@ -41,7 +42,12 @@ final class SparkEventLog {
       try (BufferedReader reader = Files.newBufferedReader(log)) {
         String line;
         while ((line = reader.readLine()) != null) {
-          JsonNode e = JSON.readTree(line);
+          JsonNode e;
+          try {
+            e = JSON.readTree(line);
+          } catch (IOException truncated) {
+            continue; // the last line of a log still being written (.inprogress) may be cut off
+          }
           String type = e.path("Event").asText();
           if (type.equals("SparkListenerJobStart")) {
             String group = e.path("Properties").path("spark.jobGroup.id").asText("(no group)");
@@ -56,6 +62,7 @@ final class SparkEventLog {
             long run = m.path("Executor Run Time").asLong();
             g.tasks++;
             g.taskMillis += run;
+            g.taskCpuNanos += m.path("Executor CPU Time").asLong();
             g.gcMillis += m.path("JVM GC Time").asLong();
             g.memorySpilled += m.path("Memory Bytes Spilled").asLong();
             g.diskSpilled += m.path("Disk Bytes Spilled").asLong();
@@ -89,6 +96,7 @@ final class SparkEventLog {
   private static final class Group {
     long tasks;
     long taskMillis;
+    long taskCpuNanos;
     long gcMillis;
     long memorySpilled;
     long diskSpilled;
@@ -101,6 +109,7 @@ final class SparkEventLog {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("tasks", tasks);
       m.put("task_seconds", taskMillis / 1000.0);
+      m.put("task_cpu_seconds", taskCpuNanos / 1e9);
       m.put("gc_seconds", gcMillis / 1000.0);
       m.put("memory_spilled_mib", memorySpilled / 1048576.0);
       m.put("disk_spilled_mib", diskSpilled / 1048576.0);
