@@ -6,6 +6,7 @@
 #   jobs/bench.sh                          1M and 10M events, 3 runs each
 #   jobs/bench.sh --events 100k --runs 1   a quick check
 #   jobs/bench.sh --events 10M,100M        the linearity target (100M needs ~20 GB of disk and hours on 2 cores)
+#   jobs/bench.sh --report-only bench-results/<time>   rewrite docs/benchmarks.md from a run's results.json
 #   jobs/bench.sh --help                   every option (--skip peer,markov, --peer-memory, --no-event-log, ...)
 #
 # The job runs as `jobs/touchpoints` subprocesses with its default settings; TOUCHPOINTS_JAVA_OPTS (default -Xmx8g)

@@ -124,7 +124,8 @@ public final class BenchmarkHarness implements Callable<Integer> {
     List<Map<String, Object>> sizeResults = new ArrayList<>();
     results.put("sizes", sizeResults);
     for (String size : sizes) {
-      sizeResults.add(benchSize(size, parseSize(size)));
+      long events = parseSize(size);
+      sizeResults.add(benchSize(label(events), events));
       writeAll(results);
     }
     if (!skip.contains("markov")) {
@@ -425,6 +426,17 @@ public final class BenchmarkHarness implements Callable<Integer> {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--events expects a number like 1M or 250k, got '" + text + "'");
     }
+  }
+
+  /** 1000000 → "1M", 250000 → "250k": the name a size has in the results and the report. */
+  static String label(long events) {
+    if (events % 1_000_000 == 0) {
+      return events / 1_000_000 + "M";
+    }
+    if (events % 1_000 == 0) {
+      return events / 1_000 + "k";
+    }
+    return Long.toString(events);
   }
 
   static void deleteTree(Path root) throws IOException {
