@@ -129,7 +129,7 @@ class PseudonymizerTest extends SparkTestBase {
     List<Row> journeys = tables.read(TableNames.JOURNEYS).select("customer_id", "journey_id", "path")
         .orderBy("journey_id").collectAsList();
     assertThat(journeys).as("journeys").extracting(r -> r.getString(0) + " " + r.getString(1) + " " + r.getString(2))
-        .contains(alice + " " + alice + ":1 display_ad > email > checkout");
+        .contains(alice + " " + alice + ":1 display_ad > email");
     assertThat(tables.read(TableNames.QUARANTINE).filter(col("reason").equalTo("MALFORMED_RECORD"))
         .first().<String>getAs("raw_record")).startsWith("malformed line, sha256:");
 
