@@ -36,12 +36,12 @@ spec=notebooks/kernel/jupyter/kernels/touchpoints-kotlin/kernel.json
 if [[ ! -f "$spec" ]] || ! compgen -G "notebooks/kernel/lib/kotlin-jupyter-kernel-*.jar" >/dev/null; then
   notebooks/setup-kernel.sh
 fi
-# The launcher rebuilds a stale jar; the kernel reads the same jar and classpath.
 if [[ ! -d "$output/journeys" ]]; then
   echo "no tables under $output: running jobs/run-local.sh first" >&2
   TOUCHPOINTS_OUTPUT="$output" jobs/run-local.sh
 else
-  jobs/touchpoints show runs --output "$output" --limit 1 >/dev/null
+  # The launcher rebuilds a stale jar (the kernel runs on the same jar); --version starts no Spark.
+  jobs/touchpoints --version >/dev/null
 fi
 
 export JUPYTER_PATH="$project/notebooks/kernel/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
