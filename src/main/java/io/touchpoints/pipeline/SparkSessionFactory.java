@@ -1,6 +1,9 @@
 package io.touchpoints.pipeline;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -51,10 +54,23 @@ public final class SparkSessionFactory {
         if (!existing.contains(k)) {
           builder.config(k, v);
         }
+      } else if (k.equals("spark.sql.extensions") && existing.contains(k)) {
+        // A cluster's own extensions (Iceberg, say) stay; Delta's is added to the list once.
+        builder.config(k, withExtension(existing.get(k), v));
       } else {
         builder.config(k, v);
       }
     });
     return builder.getOrCreate();
+  }
+
+  /** A comma-separated extension list with {@code extension} added once at its end. */
+  static String withExtension(String extensions, String extension) {
+    List<String> list = new ArrayList<>(Arrays.stream(extensions.split(","))
+        .map(String::trim).filter(e -> !e.isEmpty()).toList());
+    if (!list.contains(extension)) {
+      list.add(extension);
+    }
+    return String.join(",", list);
   }
 }

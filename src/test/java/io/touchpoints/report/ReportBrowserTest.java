@@ -103,7 +103,7 @@ class ReportBrowserTest extends SparkTestBase {
 
     Browser dom = run(chromium, work, "--dump-dom", url);
     assertThat(dom.code()).as("chromium --dump-dom exit code; stderr:%n%s", dom.stderr()).isZero();
-    assertThat(count(dom.stdout(), "<svg")).as("rendered charts").isEqualTo(10);
+    assertThat(count(dom.stdout(), "<svg")).as("rendered charts (model included)").isEqualTo(11);
     assertThat(count(dom.stdout(), "<rect")).as("rendered bars and nodes").isGreaterThan(100);
     assertThat(count(dom.stdout(), "<path")).as("rendered flow bands").isGreaterThan(5);
   }

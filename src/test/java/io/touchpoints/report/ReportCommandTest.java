@@ -37,15 +37,16 @@ class ReportCommandTest extends SparkTestBase {
         + "</b>journeys");
     assertThat(html).as("quarantine KPI").contains("<b>" + String.format(Locale.ROOT, "%,d", quarantined)
         + "</b>quarantined rows");
-    // 6 scorecard charts, attribution, flow, path lengths, quarantine; no model in this run.
-    assertThat(count(html, "<svg ")).as("charts drawn").isEqualTo(10);
-    assertThat(html).contains(ReportHtml.NO_MODEL);
+    // 6 scorecard charts, attribution, flow, path lengths, quarantine, and the model against its baselines.
+    assertThat(count(html, "<svg ")).as("charts drawn").isEqualTo(11);
+    assertThat(html).as("model section").doesNotContain(ReportHtml.NO_MODEL).contains("logistic_regression")
+        .contains("markov_1");
     // One bar per touchpoint in each scorecard chart's rows (the table has a row per touchpoint too).
     assertThat(count(html, "<tr><td>")).as("table rows: stages + scorecard + top paths")
         .isGreaterThanOrEqualTo((int) touchpoints + 4);
     assertThat(html).as("self-contained: no script, no external reference")
         .doesNotContain("<script").doesNotContainPattern("(src|href)=\"[a-z]+:").doesNotContain("url(");
-    for (String stage : new String[] {"ingest", "journeys", "metrics", "attribution"}) {
+    for (String stage : new String[] {"ingest", "journeys", "metrics", "attribution", "model", "predict"}) {
       assertThat(html).as("stage row " + stage).contains("<tr><td>" + stage + "</td><td>ok</td>");
     }
   }
