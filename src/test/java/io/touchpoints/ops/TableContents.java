@@ -28,6 +28,11 @@ import org.apache.spark.sql.types.StructType;
 record TableContents(StructType schema, List<Map.Entry<String, double[]>> rows) {
 
   private static final double RELATIVE_TOLERANCE = 1e-9;
+  // The model's optimiser (L-BFGS) sums gradients per partition: another partitioning adds in another order, and
+  // a hundred iterations carry those last-digit differences further than one aggregation does.
+  private static final double MODEL_TOLERANCE = 1e-6;
+  private static final java.util.Set<String> MODEL_TABLES = java.util.Set.of(TableNames.MODEL_METRICS,
+      TableNames.NEXT_TOUCHPOINT);
 
   /** Every table of the job except the runs ledger, read from {@code output}. */
   static Map<String, TableContents> readAll(SparkSession spark, Path output) {
@@ -82,8 +87,9 @@ record TableContents(StructType schema, List<Map.Entry<String, double[]>> rows) 
         for (int j = 0; j < w.getValue().length; j++) {
           double a = w.getValue()[j];
           double b = g.getValue()[j];
+          double tolerance = MODEL_TABLES.contains(table) ? MODEL_TOLERANCE : RELATIVE_TOLERANCE;
           boolean same = Double.isNaN(a) ? Double.isNaN(b)
-              : Math.abs(a - b) <= RELATIVE_TOLERANCE * Math.max(1.0, Math.max(Math.abs(a), Math.abs(b)));
+              : Math.abs(a - b) <= tolerance * Math.max(1.0, Math.max(Math.abs(a), Math.abs(b)));
           assertThat(same).as("%s: %s row %s (%s) floating column %d: expected %s, got %s", what, table, i,
               w.getKey(), j, a, b).isTrue();
         }
