@@ -1,10 +1,7 @@
 package io.touchpoints.cli;
 
 import io.touchpoints.config.JobConfig;
-import io.touchpoints.tables.TableNames;
-import io.touchpoints.pipeline.StageReporter;
 import io.touchpoints.pipeline.TouchpointJob;
-import java.util.EnumSet;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 
@@ -17,12 +14,7 @@ final class MetricsCommand extends MetricsOptions.Command {
 
   @Override
   int run(SparkSession spark, JobConfig config) {
-    boolean fromInput = options.input != null;
-    JobConfig effective = fromInput ? config : onLatestRunDate(spark, config, TableNames.JOURNEYS);
-    new TouchpointJob(spark, effective, new StageReporter(System.out)).execute(name(), fromInput
-        ? EnumSet.of(TouchpointJob.Stage.JOURNEYS, TouchpointJob.Stage.METRICS)
-        : EnumSet.of(TouchpointJob.Stage.METRICS));
-    return 0;
+    return runStage(spark, config, TouchpointJob.Stage.METRICS);
   }
 
   @Override

@@ -2,10 +2,7 @@ package io.touchpoints.cli;
 
 import io.touchpoints.config.JobConfig;
 import io.touchpoints.model.ModelSettings;
-import io.touchpoints.pipeline.StageReporter;
 import io.touchpoints.pipeline.TouchpointJob;
-import io.touchpoints.tables.TableNames;
-import java.util.EnumSet;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,12 +39,7 @@ final class PredictCommand extends SparkCommand {
 
   @Override
   int run(SparkSession spark, JobConfig config) {
-    boolean fromInput = options.input != null;
-    JobConfig effective = fromInput ? config : onLatestRunDate(spark, config, TableNames.JOURNEYS);
-    new TouchpointJob(spark, effective, new StageReporter(System.out)).execute(name(), fromInput
-        ? EnumSet.of(TouchpointJob.Stage.JOURNEYS, TouchpointJob.Stage.PREDICT)
-        : EnumSet.of(TouchpointJob.Stage.PREDICT));
-    return 0;
+    return runStage(spark, config, TouchpointJob.Stage.PREDICT);
   }
 
   @Override

@@ -17,7 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code touchpoints runs}: the runs ledger, newest first. */
@@ -40,14 +39,6 @@ final class RunsCommand implements Callable<Integer> {
       + "touchpoints.output.path).")
   String output;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-      description = "table, csv or json (default: ${DEFAULT-VALUE}).")
-  String format;
-
-  @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
-      description = "Rows to print (default: ${DEFAULT-VALUE}).")
-  int limit;
-
   @Option(names = "--stages", description = "One line per stage instead of one per run.")
   boolean stages;
 
@@ -55,16 +46,14 @@ final class RunsCommand implements Callable<Integer> {
   String runId;
 
   @Mixin
+  TablePrinter printer = new TablePrinter();
+
+  @Mixin
   SessionOptions session = new SessionOptions();
 
   @Override
   public Integer call() {
-    if (!List.of("table", "csv", "json").contains(format)) {
-      throw new ParameterException(spec.commandLine(), "--format must be table, csv or json, got '" + format + "'");
-    }
-    if (limit < 1) {
-      throw new ParameterException(spec.commandLine(), "--limit must be at least 1, got " + limit);
-    }
+    printer.check(spec);
     Map<String, Object> opts = new LinkedHashMap<>();
     opts.put("output.path", output);
     JobConfig resolved = session.resolve(opts);
@@ -89,7 +78,7 @@ final class RunsCommand implements Callable<Integer> {
           .select(RUN_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
           .orderBy(col("started_at").desc());
     }
-    ShowCommand.print(rows, format, limit);
+    printer.print(rows);
     return 0;
   }
 }

@@ -4,6 +4,10 @@ import io.touchpoints.config.JobConfig;
 import io.touchpoints.input.InputException;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.pipeline.SparkSessionFactory;
+import io.touchpoints.pipeline.StageReporter;
+import io.touchpoints.pipeline.TouchpointJob;
+import io.touchpoints.tables.TableNames;
+import java.util.EnumSet;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
@@ -35,6 +39,18 @@ abstract class SparkCommand implements Callable<Integer> {
     }
     return config.withRunDate(new DeltaTables(spark, config.outputPath()).latestRunDate(table)
         .orElseThrow(() -> new InputException("table " + table + " under " + config.outputPath() + " is empty")));
+  }
+
+  /**
+   * Runs one stage as its own run: after the journeys stage when --input is given, else on the tables under
+   * --output (the newest run date of {@code journeys} unless a run date is named).
+   */
+  int runStage(SparkSession spark, JobConfig config, TouchpointJob.Stage stage) {
+    boolean fromInput = options.input != null;
+    JobConfig effective = fromInput ? config : onLatestRunDate(spark, config, TableNames.JOURNEYS);
+    new TouchpointJob(spark, effective, new StageReporter(System.out)).execute(name(),
+        fromInput ? EnumSet.of(TouchpointJob.Stage.JOURNEYS, stage) : EnumSet.of(stage));
+    return 0;
   }
 
   /** Name shown in the Spark UI. */
