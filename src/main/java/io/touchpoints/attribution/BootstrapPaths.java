@@ -40,17 +40,34 @@ public final class BootstrapPaths {
     double conversions = row.getDouble(1);
     double value = row.getDouble(2);
     double nulls = row.getDouble(3);
-    long pathHash = String.join("\u0001", touchpoints).hashCode();
+    long pathHash = pathHash(touchpoints);
     List<Row> out = new ArrayList<>(replicates);
+    double[] draw = new double[2];
     for (int b = 1; b <= replicates; b++) {
-      SplittableRandom random = new SplittableRandom(seed ^ (pathHash * 0x9E3779B97F4A7C15L) ^ (b * 0xBF58476D1CE4E5B9L));
-      double c = poisson(conversions, random);
-      double u = poisson(nulls, random);
+      draw(pathHash, conversions, nulls, b, seed, draw);
+      double c = draw[0];
+      double u = draw[1];
       if (c > 0 || u > 0) {
         out.add(RowFactory.create(touchpointsValue, c, conversions > 0 ? value * c / conversions : 0.0, u, b));
       }
     }
     return out.iterator();
+  }
+
+  /** The seed part that identifies a path. */
+  static long pathHash(List<String> touchpoints) {
+    return String.join("\u0001", touchpoints).hashCode();
+  }
+
+  /**
+   * Replicate b's draw for one path: {@code out[0]} conversions, {@code out[1]} non-converting journeys (its value
+   * scales with the conversions). Seeded from (seed, replicate, path) alone.
+   */
+  static void draw(long pathHash, double conversions, double nulls, int replicate, long seed, double[] out) {
+    SplittableRandom random = new SplittableRandom(seed ^ (pathHash * 0x9E3779B97F4A7C15L)
+        ^ (replicate * 0xBF58476D1CE4E5B9L));
+    out[0] = poisson(conversions, random);
+    out[1] = poisson(nulls, random);
   }
 
   /**

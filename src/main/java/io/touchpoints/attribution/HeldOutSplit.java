@@ -43,24 +43,30 @@ public final class HeldOutSplit {
 
   private static Iterator<Row> folds(Row row, double fraction, long seed) {
     Object touchpointsValue = row.get(0);
-    List<String> touchpoints = row.getList(0);
-    double conversions = row.getDouble(1);
-    double value = row.getDouble(2);
-    double nulls = row.getDouble(3);
+    double[] f = fold(row.getList(0), row.getDouble(1), row.getDouble(2), row.getDouble(3), fraction, seed);
+    List<Row> out = new ArrayList<>(2);
+    if (f[0] > 0 || f[2] > 0) {
+      out.add(RowFactory.create(touchpointsValue, f[0], f[1], f[2], TRAIN));
+    }
+    if (f[3] > 0 || f[5] > 0) {
+      out.add(RowFactory.create(touchpointsValue, f[3], f[4], f[5], HELD_OUT));
+    }
+    return out.iterator();
+  }
+
+  /**
+   * One path's split: {training conversions, value, nulls, held-out conversions, value, nulls}, seeded from (seed,
+   * path) alone.
+   */
+  static double[] fold(List<String> touchpoints, double conversions, double value, double nulls, double fraction,
+      long seed) {
     long pathHash = String.join("\u0001", touchpoints).hashCode();
     Well19937c random = new Well19937c(new int[] {(int) seed, (int) (seed >>> 32), (int) pathHash});
     double heldConversions = draw(conversions, fraction, random);
     double heldNulls = draw(nulls, fraction, random);
     double heldValue = conversions > 0 ? value * heldConversions / conversions : 0.0;
-    List<Row> out = new ArrayList<>(2);
-    if (conversions - heldConversions > 0 || nulls - heldNulls > 0) {
-      out.add(RowFactory.create(touchpointsValue, conversions - heldConversions, value - heldValue,
-          nulls - heldNulls, TRAIN));
-    }
-    if (heldConversions > 0 || heldNulls > 0) {
-      out.add(RowFactory.create(touchpointsValue, heldConversions, heldValue, heldNulls, HELD_OUT));
-    }
-    return out.iterator();
+    return new double[] {conversions - heldConversions, value - heldValue, nulls - heldNulls, heldConversions,
+        heldValue, heldNulls};
   }
 
   /** Binomial(n, p) for a whole n, else n·p. */

@@ -117,33 +117,48 @@ public final class MarkovAttribution {
       throw new IllegalArgumentException("counts are of order " + counts.order() + ", this model is of order "
           + order);
     }
+    ChainIndex index = ChainIndex.of(counts);
+    Chain chain = new Chain(index, index.counts());
+    return new Result(order, chain.size(), chain.conversionProbability(new boolean[chain.size()]),
+        credits(chain, index.touchpoints(), totalConversions, totalValue), transitions(counts));
+  }
+
+  /**
+   * Credits from a count vector aligned with an index's transitions (a bootstrap replicate's counts on the full
+   * data's chain): one per touchpoint of the index, sorted; a touchpoint the counts never reach gets 0.
+   */
+  List<Credit> credits(ChainIndex index, double[] counts, double totalConversions, double totalValue) {
+    if (index.order() != order) {
+      throw new IllegalArgumentException("index is of order " + index.order() + ", this model is of order " + order);
+    }
+    if (counts.length != index.transitions()) {
+      throw new IllegalArgumentException("counts of " + counts.length + " transitions for an index of "
+          + index.transitions());
+    }
+    return credits(new Chain(index, counts), index.touchpoints(), totalConversions, totalValue);
+  }
+
+  private List<Credit> credits(Chain chain, String[] touchpoints, double totalConversions, double totalValue) {
     requireTotal("total conversions", totalConversions);
     requireTotal("total value", totalValue);
-    Chain chain = new Chain(counts);
     double full = chain.conversionProbability(new boolean[chain.size()]);
-
-    SortedSet<String> touchpoints = counts.touchpoints();
-    double[] effects = new double[touchpoints.size()];
+    double[] effects = new double[touchpoints.length];
     double sumOfEffects = 0;
-    int k = 0;
-    for (String t : touchpoints) {
+    for (int k = 0; k < touchpoints.length; k++) {
       boolean[] removed = new boolean[chain.size()];
       for (int i = 0; i < chain.size(); i++) {
-        removed[i] = chain.states[i].contains(t);
+        removed[i] = chain.states[i].contains(touchpoints[k]);
       }
       double without = chain.conversionProbability(removed);
       effects[k] = full > 0 ? Math.max(0, 1 - without / full) : 0;
       sumOfEffects += effects[k];
-      k++;
     }
-    List<Credit> credits = new ArrayList<>();
-    k = 0;
-    for (String t : touchpoints) {
+    List<Credit> credits = new ArrayList<>(touchpoints.length);
+    for (int k = 0; k < touchpoints.length; k++) {
       double share = sumOfEffects > 0 ? effects[k] / sumOfEffects : 0;
-      credits.add(new Credit(t, effects[k], totalConversions * share, totalValue * share));
-      k++;
+      credits.add(new Credit(touchpoints[k], effects[k], totalConversions * share, totalValue * share));
     }
-    return new Result(order, chain.size(), full, List.copyOf(credits), transitions(counts));
+    return List.copyOf(credits);
   }
 
   private static List<Transition> transitions(TransitionCounts counts) {
@@ -181,66 +196,87 @@ public final class MarkovAttribution {
     final int[] revStart;
     final int[] revCol;
 
-    Chain(TransitionCounts counts) {
-      states = counts.states().stream().filter(s -> !s.isAbsorbing()).toArray(MarkovState[]::new);
-      int n = states.length;
-      Map<MarkovState, Integer> index = new HashMap<>(2 * n);
-      for (int i = 0; i < n; i++) {
-        index.put(states[i], i);
+    /** The chain of these counts, aligned with the index's transitions (sorted by from, then to). */
+    Chain(ChainIndex index, double[] counts) {
+      MarkovState[] all = index.states();
+      int[] position = new int[all.length];
+      int n = 0;
+      for (int s = 0; s < all.length; s++) {
+        position[s] = all[s].isAbsorbing() ? -1 : n++;
       }
-      start = index.getOrDefault(MarkovState.START, -1);
+      states = new MarkovState[n];
+      for (int s = 0; s < all.length; s++) {
+        if (position[s] >= 0) {
+          states[position[s]] = all[s];
+        }
+      }
+      int startState = -1;
+      for (int s = 0; s < all.length && startState < 0; s++) {
+        if (all[s].equals(MarkovState.START)) {
+          startState = position[s];
+        }
+      }
+      start = startState;
+      int[] from = index.from();
+      int[] to = index.to();
       rowStart = new int[n + 1];
       toConversion = new double[n];
       leave = new double[n];
-      List<int[]> edges = new ArrayList<>();
-      List<Double> probabilities = new ArrayList<>();
+      int[] edgeFrom = new int[from.length];
+      int[] edgeTo = new int[from.length];
+      double[] edgeProb = new double[from.length];
+      int edges = 0;
       int[] inDegree = new int[n];
-      for (int i = 0; i < n; i++) {
-        rowStart[i] = edges.size();
-        SortedMap<MarkovState, Double> row = counts.counts().get(states[i]);
-        if (row == null) {
-          continue; // never left: a dead end, x = 0
+      int e = 0;
+      for (int s = 0; s < all.length; s++) {
+        int i = position[s];
+        if (i >= 0) {
+          rowStart[i] = edges;
         }
-        double total = 0;
-        double others = 0;
-        for (Map.Entry<MarkovState, Double> e : row.entrySet()) {
-          total += e.getValue();
-          if (!e.getKey().equals(states[i])) {
-            others += e.getValue();
+        int rowEnd = e;
+        while (rowEnd < from.length && from[rowEnd] == s) {
+          rowEnd++;
+        }
+        if (i >= 0) {
+          // Summed in sorted to-state order, as the counts were stored: bit-for-bit reproducible.
+          double total = 0;
+          double others = 0;
+          for (int k = e; k < rowEnd; k++) {
+            total += counts[k];
+            if (to[k] != s) {
+              others += counts[k];
+            }
+          }
+          if (total != 0) {
+            leave[i] = others / total;
+            for (int k = e; k < rowEnd; k++) {
+              double q = counts[k] / total;
+              MarkovState target = all[to[k]];
+              if (target.equals(MarkovState.CONVERSION)) {
+                toConversion[i] = q;
+              } else if (position[to[k]] >= 0 && to[k] != s && q > 0) {
+                edgeFrom[edges] = i;
+                edgeTo[edges] = position[to[k]];
+                edgeProb[edges] = q;
+                inDegree[position[to[k]]]++;
+                edges++;
+              }
+            }
           }
         }
-        if (total == 0) {
-          continue;
-        }
-        leave[i] = others / total;
-        for (Map.Entry<MarkovState, Double> e : row.entrySet()) {
-          MarkovState to = e.getKey();
-          double q = e.getValue() / total;
-          if (to.equals(MarkovState.CONVERSION)) {
-            toConversion[i] = q;
-          } else if (!to.isAbsorbing() && !to.equals(states[i]) && q > 0) {
-            int j = index.get(to);
-            edges.add(new int[] {i, j});
-            probabilities.add(q);
-            inDegree[j]++;
-          }
-        }
+        e = rowEnd;
       }
-      rowStart[n] = edges.size();
-      col = new int[edges.size()];
-      prob = new double[edges.size()];
-      for (int e = 0; e < edges.size(); e++) {
-        col[e] = edges.get(e)[1];
-        prob[e] = probabilities.get(e);
-      }
+      rowStart[n] = edges;
+      col = Arrays.copyOf(edgeTo, edges);
+      prob = Arrays.copyOf(edgeProb, edges);
       revStart = new int[n + 1];
       for (int j = 0; j < n; j++) {
         revStart[j + 1] = revStart[j] + inDegree[j];
       }
-      revCol = new int[edges.size()];
+      revCol = new int[edges];
       int[] fill = Arrays.copyOf(revStart, n);
-      for (int[] edge : edges) {
-        revCol[fill[edge[1]]++] = edge[0];
+      for (int k = 0; k < edges; k++) {
+        revCol[fill[edgeTo[k]]++] = edgeFrom[k];
       }
     }
 

@@ -139,8 +139,8 @@ public final class MarkovOrderFit {
 
   private static String symbol(MarkovState to) {
     return switch (to.kind()) {
-      case CONVERSION -> TransitionCounter.CONVERSION;
-      case NULL -> TransitionCounter.NULL;
+      case CONVERSION -> PathTallies.CONVERSION;
+      case NULL -> PathTallies.NULL;
       case START -> throw new IllegalArgumentException("no transition leads to (start)");
       case TOUCHPOINTS -> to.touchpoints().get(to.touchpoints().size() - 1);
     };

@@ -1,10 +1,10 @@
 /**
  * Multi-touch attribution. Spark does the work that grows with the data: it builds aggregated paths
  * ({@link io.touchpoints.attribution.PathSource}), computes the rule-based credits
- * ({@link io.touchpoints.attribution.HeuristicCredits}), counts Markov transitions
- * ({@link io.touchpoints.attribution.TransitionCounter}) and draws bootstrap replicates
- * ({@link io.touchpoints.attribution.BootstrapPaths}). The exact models then run on the driver over those small,
- * aggregated inputs:
+ * ({@link io.touchpoints.attribution.HeuristicCredits}), tallies Markov transitions and touchpoint sets
+ * ({@link io.touchpoints.attribution.PathTallies}), and counts and solves the bootstrap replicates
+ * ({@link io.touchpoints.attribution.BootstrapCredits}, drawing as {@link io.touchpoints.attribution.BootstrapPaths}
+ * does). The exact models then run on the driver over those small, aggregated inputs:
  *
  * <ul>
  *   <li>{@link io.touchpoints.attribution.MarkovAttribution}: removal effects of an order-1..4 Markov chain, solved

@@ -40,6 +40,7 @@ import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Runs the pipeline's stages against one session and records each in the runs ledger.
@@ -230,18 +231,19 @@ public final class TouchpointJob {
       source = "journeys";
     }
     AttributionRunner.Output out = new AttributionRunner(spark, settings).run(paths, journeys);
-    tables.replaceRunDate(TableNames.ATTRIBUTION, out.attribution(), config.runDate());
-    tables.replaceRunDate(TableNames.TRANSITIONS, out.transitions(), config.runDate());
-    tables.replaceRunDate(TableNames.REMOVAL_EFFECTS, out.removalEffects(), config.runDate());
-    tables.replaceRunDate(TableNames.MARKOV_ORDER_FIT, out.orderFit(), config.runDate());
+    Map<String, Dataset<Row>> written = new LinkedHashMap<>();
+    written.put(TableNames.ATTRIBUTION, out.attribution());
+    written.put(TableNames.TRANSITIONS, out.transitions());
+    written.put(TableNames.REMOVAL_EFFECTS, out.removalEffects());
+    written.put(TableNames.MARKOV_ORDER_FIT, out.orderFit());
+    tables.replaceRunDates(written, config.runDate());
     // The runner's tables are local (already computed): summarised from memory, not read back.
-    Dataset<Row> written = out.attribution();
-    long rows = written.count();
+    long rows = out.attribution().count();
     String notes = String.join("; ", out.notes());
     record(new StageResult("attribution", StageResult.OK, start, since(start), null, rows, null, null,
         notes.isEmpty() ? null : notes),
         StageReporter.count(rows) + " credits from " + source + (notes.isEmpty() ? "" : " (" + notes + ")"));
-    AttributionSummary.print(written, reporter);
+    AttributionSummary.print(out.attribution(), reporter);
   }
 
   /**
@@ -269,8 +271,10 @@ public final class TouchpointJob {
           "skipped, with predict: " + e.getMessage());
       return false;
     }
-    tables.replaceRunDate(TableNames.MODEL_METRICS, trained.metrics(), config.runDate());
-    tables.replaceRunDate(TableNames.MODEL_CONFUSION, trained.evaluation().confusion(), config.runDate());
+    Map<String, Dataset<Row>> written = new LinkedHashMap<>();
+    written.put(TableNames.MODEL_METRICS, trained.metrics());
+    written.put(TableNames.MODEL_CONFUSION, trained.evaluation().confusion());
+    tables.replaceRunDates(written, config.runDate());
     record(new StageResult("model", StageResult.OK, start, since(start), trained.trainExamples()
         + trained.testExamples(), (long) trained.metrics().count(), null, null, trained.split()),
         settings.type() + " on " + StageReporter.count(trained.trainExamples()) + " training prefixes, tested on "
@@ -313,8 +317,9 @@ public final class TouchpointJob {
       throw new ConfigurationException("journey.late_days must be 0 or more, got " + lateDays);
     }
 
-    // Ingest: every row is read once for the count, once for quarantine and once more for journeys; reading the
-    // source again is cheaper than caching raw text, and the count must not come from the rows it checks.
+    // Ingest: every row is read once for the count, once for quarantine and once more for journeys (whose clean
+    // rows are then kept); reading the source again is cheaper than caching raw text, and the count must not come
+    // from the rows it checks.
     Instant ingestStart = Instant.now();
     jobGroup("ingest", "read, map and validate " + config.inputPath());
     Dataset<Row> raw = new EventReader(spark).read(config.inputPath(), config.inputFormat(), mapping);
@@ -338,7 +343,10 @@ public final class TouchpointJob {
     Instant journeyStart = Instant.now();
     jobGroup("journeys", "stitch identities, order events, build journeys");
     JourneyBuilder builder = new JourneyBuilder(config.journey());
-    Dataset<Row> stitched = IdentityStitcher.stitch(validator.clean(validated), config.journey().stitchIdentities());
+    // The clean events feed the stitching's three branches (known ids, anonymous ids, the link table): read and
+    // validated once and kept, spilling to disk when large, instead of three more scans of the source.
+    Dataset<Row> clean = validator.clean(validated).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> stitched = IdentityStitcher.stitch(clean, config.journey().stitchIdentities());
     // Reused by the duplicate count, the events table and the journeys: computed once.
     Dataset<Row> ordered = builder.orderEvents(stitched).persist();
     long duplicates;
@@ -347,11 +355,13 @@ public final class TouchpointJob {
     long paths;
     try {
       duplicates = ordered.filter(col(JourneyColumns.IS_DUPLICATE)).count();
+      clean.unpersist(); // ordered holds every event now
       tables.replaceRunDate(TableNames.EVENTS, JourneyBuilder.eventsTable(ordered), config.runDate());
       kept = tables.readRunDate(TableNames.EVENTS, config.runDate()).count();
       tables.replaceRunDate(TableNames.JOURNEYS, builder.journeys(ordered), config.runDate());
     } finally {
       ordered.unpersist();
+      clean.unpersist();
     }
     Dataset<Row> journeyTable = tables.readRunDate(TableNames.JOURNEYS, config.runDate())
         .drop(TableNames.RUN_DATE);

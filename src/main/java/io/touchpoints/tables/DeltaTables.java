@@ -8,7 +8,9 @@ import io.touchpoints.input.InputException;
 import java.io.IOException;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
@@ -69,6 +71,61 @@ public final class DeltaTables {
    * {@link Layout#CURRENT} table, replacing the whole current state (a full rebuild), in one transaction either way.
    */
   public void replaceRunDate(String table, Dataset<Row> rows, LocalDate runDate) {
+    writeRunDate(table, rows, runDate);
+    recordWrite(table);
+  }
+
+  /**
+   * {@link #replaceRunDate} for several tables, written side by side, each in its own transaction as one by one: a
+   * small table spends most of its write in the driver (planning, the Delta commit), which two threads overlap. Every
+   * write finishes or fails before this returns; the first failure is thrown, the others added to it as suppressed.
+   * Spark's job group and other local properties pass to the writing threads.
+   */
+  public void replaceRunDates(Map<String, Dataset<Row>> byTable, LocalDate runDate) {
+    Map<String, Throwable> failures = new java.util.concurrent.ConcurrentHashMap<>();
+    List<Thread> threads = new ArrayList<>();
+    for (Map.Entry<String, Dataset<Row>> t : byTable.entrySet()) {
+      Thread thread = new Thread(() -> {
+        try {
+          writeRunDate(t.getKey(), t.getValue(), runDate);
+        } catch (Throwable e) {
+          failures.put(t.getKey(), e);
+        }
+      }, "touchpoints-write-" + t.getKey());
+      thread.start();
+      threads.add(thread);
+    }
+    try {
+      for (Thread thread : threads) {
+        thread.join();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing " + byTable.keySet(), e);
+    }
+    Throwable first = null;
+    for (String table : byTable.keySet()) {
+      Throwable failure = failures.get(table);
+      if (failure == null) {
+        recordWrite(table);
+      } else if (first == null) {
+        first = failure;
+      } else {
+        first.addSuppressed(failure);
+      }
+    }
+    if (first instanceof RuntimeException r) {
+      throw r;
+    }
+    if (first instanceof Error e) {
+      throw e;
+    }
+    if (first != null) {
+      throw new IllegalStateException(first);
+    }
+  }
+
+  private void writeRunDate(String table, Dataset<Row> rows, LocalDate runDate) {
     boolean current = layout(table) == Layout.CURRENT;
     var writer = rows.withColumn(TableNames.RUN_DATE, lit(Date.valueOf(runDate)))
         .write()
@@ -81,7 +138,6 @@ public final class DeltaTables {
     writer.option("mergeSchema", "true")
         .partitionBy(TableNames.RUN_DATE)
         .save(path(table));
-    recordWrite(table);
   }
 
   /** Appends {@code rows} as rows of {@code runDate} (for the append-only runs ledger). */

@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +24,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.spark.sql.Column;
@@ -32,6 +36,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +45,7 @@ import org.junit.jupiter.api.Test;
  * before the events MERGE; and right after the metrics table commits, mid-pipeline). Each time every table must read
  * at a committed version, and a re-run of the night must leave every table equal to an uninterrupted run's.
  */
+@Tag("production")
 class KilledRunTest extends SparkTestBase {
 
   private static final String HEADER = "customer_id,event_time,touchpoint,event_type,revenue,event_id,anonymous_id\n";
@@ -122,21 +128,33 @@ class KilledRunTest extends SparkTestBase {
     return files == null ? 0 : files.length;
   }
 
-  /** Starts the child, kills it once {@code killWhen} holds (polled every 10 ms); false if it ended first. */
-  private static boolean runAndKill(Path input, Path output, String runDate, Path log, Predicate<Path> killWhen)
-      throws IOException, InterruptedException {
-    Process child = startChild(input, output, runDate, log);
+  /**
+   * Starts one child per kill point, all at once (each on its own copy of the tables), and kills each once its
+   * condition holds (polled every 10 ms). Returns the kill points whose child was killed, not ended first.
+   */
+  private static Set<String> runAndKill(Path input, Map<String, Path> outputs, String runDate, Map<String, Path> logs,
+      Map<String, Predicate<Path>> killWhen) throws IOException, InterruptedException {
+    Map<String, Process> children = new HashMap<>();
+    for (Map.Entry<String, Path> out : outputs.entrySet()) {
+      children.put(out.getKey(), startChild(input, out.getValue(), runDate, logs.get(out.getKey())));
+    }
+    Set<String> killed = new HashSet<>();
     // Only a safety bound: a loaded machine can take minutes to get there.
     Instant deadline = Instant.now().plus(Duration.ofMinutes(20));
-    while (child.isAlive() && Instant.now().isBefore(deadline)) {
-      if (killWhen.test(output)) {
-        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        return true;
+    while (children.values().stream().anyMatch(Process::isAlive) && Instant.now().isBefore(deadline)) {
+      for (Map.Entry<String, Process> child : children.entrySet()) {
+        String point = child.getKey();
+        if (child.getValue().isAlive() && killWhen.get(point).test(outputs.get(point))) {
+          child.getValue().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+          killed.add(point);
+        }
       }
       Thread.sleep(10);
     }
-    child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-    return false;
+    for (Process child : children.values()) {
+      child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+    return killed;
   }
 
   @Test
@@ -151,24 +169,42 @@ class KilledRunTest extends SparkTestBase {
     Path base = dir.resolve("base");
     runHere(night1, base, "2024-03-01");
     Map<String, List<String>> before = contents(base);
-    Path reference = copy(base, dir.resolve("reference"));
-    runHere(night2, reference, "2024-03-02");
-    Map<String, List<String>> expected = contents(reference);
 
     Map<String, Predicate<Path>> killPoints = Map.of(
         "journeys merged, events not yet", out -> commits(out, TableNames.JOURNEYS) > commitsBefore(out,
             TableNames.JOURNEYS),
         "metrics written, attribution not yet", out -> commits(out, TableNames.TOUCHPOINT_METRICS)
             > commitsBefore(out, TableNames.TOUCHPOINT_METRICS));
-    for (Map.Entry<String, Predicate<Path>> point : killPoints.entrySet()) {
-      Path out = copy(base, dir.resolve("killed-" + Math.abs(point.getKey().hashCode())));
-      BEFORE.clear();
+    Map<String, Path> outputs = new HashMap<>();
+    Map<String, Path> logs = new HashMap<>();
+    for (String point : killPoints.keySet()) {
+      Path out = copy(base, dir.resolve("killed-" + Math.abs(point.hashCode())));
       for (String table : TableNames.ALL) {
         BEFORE.put(out + "/" + table, commits(out, table));
       }
-      Path log = dir.resolve("child-" + point.getKey().hashCode() + ".log");
-      boolean killed = runAndKill(night2, out, "2024-03-02", log, point.getValue());
-      assertThat(killed).as("killed at " + point.getKey() + " (child log " + log + ")").isTrue();
+      outputs.put(point, out);
+      logs.put(point, dir.resolve("child-" + Math.abs(point.hashCode()) + ".log"));
+    }
+    // The children run side by side, and beside the uninterrupted reference run here: the test waits for the
+    // slowest, not for each in turn.
+    CompletableFuture<Set<String>> kills = CompletableFuture.supplyAsync(() -> {
+      try {
+        return runAndKill(night2, outputs, "2024-03-02", logs, killPoints);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    });
+    Path reference = copy(base, dir.resolve("reference"));
+    runHere(night2, reference, "2024-03-02");
+    Map<String, List<String>> expected = contents(reference);
+    Set<String> killed = kills.get();
+    for (Map.Entry<String, Predicate<Path>> point : killPoints.entrySet()) {
+      Path out = outputs.get(point.getKey());
+      assertThat(killed).as("killed at " + point.getKey() + " (child log " + logs.get(point.getKey()) + ")")
+          .contains(point.getKey());
 
       // Every table reads at a committed version: the night's or the one before.
       Map<String, List<String>> afterKill = contents(out);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,6 +66,7 @@ class NightlyJobIT extends SparkTestBase {
   }
 
   @Test
+  @Tag("production")
   void aConcurrentRunIsRefusedAndARerunOfTheDateLeavesTheTablesUnchanged() throws Exception {
     Paths paths = setUp(OpsFixtures.smallInput(newTempDir("nightly-input"), OpsFixtures.INPUT_ROWS));
     String[] args = {"--run-date", RUN_DATE, "--config", paths.settings().toString()};

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * dies, killed forcibly with its executor while that executor runs a task (Spark re-runs the lost tasks and
  * recomputes the lost shuffle output on the other worker). The cluster run uses 4 shuffle partitions, the local
  * reference 2, so the comparison also shows the results do not depend on the partitioning. Tagged {@code cluster}:
- * run with {@code ./mvnw verify -Pcluster}.
+ * run with {@code ./mvnw verify -Pproduction}.
  */
 @Tag("cluster")
 class SparkClusterIT extends SparkTestBase {

@@ -6,12 +6,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.TableNames;
 import io.touchpoints.testing.SparkTestBase;
+import java.awt.image.BufferedImage;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code touchpoints report} on a real (small, generated) run: what the page shows agrees with the tables. */
@@ -95,5 +105,99 @@ class ReportCommandTest extends SparkTestBase {
       n++;
     }
     return n;
+  }
+
+  /** Flags for a quiet, sandbox-free, offline browser in a container. */
+  private static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--enable-logging=stderr", "--v=0");
+
+  private static String chromium() {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+      for (String name : List.of("chromium", "chromium-browser")) {
+        Path p = Path.of(dir, name);
+        if (Files.isExecutable(p)) {
+          return p.toString();
+        }
+      }
+    }
+    return null;
+  }
+
+  private record Browser(int code, String stdout, String stderr) {}
+
+  private static Browser run(String chromium, Path workDir, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(chromium));
+    command.addAll(FLAGS);
+    command.add("--user-data-dir=" + Files.createTempDirectory(workDir, "profile"));
+    command.addAll(List.of(args));
+    Path out = workDir.resolve("stdout-" + System.nanoTime());
+    Path err = workDir.resolve("stderr-" + System.nanoTime());
+    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("chromium did not finish in 120 s: " + String.join(" ", command));
+    }
+    return new Browser(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Opens the report of the run in headless Chromium (Debian's {@code chromium}), offline, and checks that the charts
+   * drew: the screenshot is not a blank page, the rendered DOM holds the chart elements, and the console shows no
+   * script error. Skipped, saying so, when Chromium is not installed ({@code apt-get install chromium}); exclude it
+   * with {@code -Dsurefire.excludedGroups=cluster,production,browser}. In this class so that it shares the run (one per JVM).
+   */
+  @Test
+  @Tag("browser")
+  void chartsDrawInAHeadlessBrowserWithoutScriptErrors() throws Exception {
+    String chromium = chromium();
+    Assumptions.assumeTrue(chromium != null,
+        "skipped: no chromium on PATH (apt-get install chromium) to render the report");
+    Path out = ReportFixture.output();
+    Path work = newTempDir("browser");
+    Path html = work.resolve("index.html");
+    ReportFixture.cli("report", "--output", out.toString(), "--file", html.toString());
+    String url = html.toUri().toString();
+
+    Path png = work.resolve("report.png");
+    Browser shot = run(chromium, work, "--screenshot=" + png, "--window-size=1280,4000",
+        "--hide-scrollbars", url);
+    assertThat(shot.code()).as("chromium exit code; stderr:%n%s", shot.stderr()).isZero();
+    assertThat(png).as("screenshot written; stderr:%n%s", shot.stderr()).exists();
+    assertThat(shot.stderr()).as("console of the page")
+        .doesNotContain("Uncaught").doesNotContainPattern("(?i)CONSOLE\\(\\d+\\).*error");
+
+    BufferedImage image = ImageIO.read(png.toFile());
+    assertThat(image.getWidth()).isEqualTo(1280);
+    Set<Integer> colours = new HashSet<>();
+    long nonWhite = 0;
+    for (int y = 0; y < image.getHeight(); y += 2) {
+      for (int x = 0; x < image.getWidth(); x += 2) {
+        int rgb = image.getRGB(x, y) & 0xffffff;
+        colours.add(rgb);
+        if (rgb != 0xffffff) {
+          nonWhite++;
+        }
+      }
+    }
+    double share = nonWhite / (image.getWidth() / 2.0 * image.getHeight() / 2.0);
+    assertThat(colours.size()).as("distinct colours in the screenshot (a blank page has 1)").isGreaterThan(20);
+    assertThat(share).as("share of non-white pixels").isGreaterThan(0.03);
+    // The palette's first colour (scorecard bars) is on screen: the charts drew, not only the text.
+    assertThat(colours.stream().anyMatch(c -> near(c, 0x4e79a7))).as("bar colour present").isTrue();
+
+    Browser dom = run(chromium, work, "--dump-dom", url);
+    assertThat(dom.code()).as("chromium --dump-dom exit code; stderr:%n%s", dom.stderr()).isZero();
+    assertThat(count(dom.stdout(), "<svg")).as("rendered charts (model included)").isEqualTo(11);
+    assertThat(count(dom.stdout(), "<rect")).as("rendered bars and nodes").isGreaterThan(100);
+    assertThat(count(dom.stdout(), "<path")).as("rendered flow bands").isGreaterThan(5);
+  }
+
+  private static boolean near(int rgb, int target) {
+    int dr = Math.abs(((rgb >> 16) & 0xff) - ((target >> 16) & 0xff));
+    int dg = Math.abs(((rgb >> 8) & 0xff) - ((target >> 8) & 0xff));
+    int db = Math.abs((rgb & 0xff) - (target & 0xff));
+    return dr + dg + db < 12;
   }
 }
