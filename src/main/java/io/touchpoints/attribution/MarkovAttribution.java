@@ -2,11 +2,9 @@ package io.touchpoints.attribution;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.SortedSet;
 
 /**
  * Markov-chain removal-effect attribution of order k = 1..4, solved exactly (no simulation).
