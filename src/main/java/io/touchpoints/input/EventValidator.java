@@ -91,8 +91,9 @@ public final class EventValidator {
       Column failed = switch (reason) {
         case MALFORMED_RECORD -> malformed;
         case MISSING_CUSTOMER -> col(EventColumns.CUSTOMER_ID).isNull().and(col(EventColumns.ANONYMOUS_ID).isNull());
-        case MISSING_TIME -> col(EventColumns.EVENT_TIME).isNull();
-        case UNPARSEABLE_TIME -> col(EventColumns.EVENT_TIME).isNotNull().and(time.isNull());
+        // The reader's flag, not the text: a typed time is never formatted as text just to be checked.
+        case MISSING_TIME -> col(EventReader.TIME_GIVEN).unary_$bang();
+        case UNPARSEABLE_TIME -> col(EventReader.TIME_GIVEN).and(time.isNull());
         case MISSING_TOUCHPOINT -> col(EventColumns.TOUCHPOINT).isNull();
         case UNKNOWN_EVENT_TYPE -> col(EventColumns.EVENT_TYPE).isin(EventColumns.EVENT_TYPES.toArray()).unary_$bang();
         case INVALID_NUMBER -> revenueText.isNotNull().and(col("_revenue").isNull())
@@ -115,7 +116,7 @@ public final class EventValidator {
         .withColumn(EventColumns.REVENUE, col("_revenue"))
         .withColumn(EventColumns.CSAT, col("_csat"))
         .withColumn(EventColumns.NPS, col("_nps"))
-        .drop("_revenue", "_csat", "_nps", EventReader.PARSED_TIME);
+        .drop("_revenue", "_csat", "_nps", EventReader.PARSED_TIME, EventReader.TIME_GIVEN);
   }
 
   /** Rows with at least one problem: reason, reasons, source file and the raw record. */

@@ -28,18 +28,21 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Reconstructs journeys from clean, stitched events.
  *
- * <p>{@link #orderEvents} shuffles once: it hash-partitions events by customer_id; every later window and the
- * journey aggregation in {@link #journeys} are keyed by customer_id (plus other columns), which that partitioning
- * already satisfies, so Spark only sorts within partitions. Order within a customer: event_time, then event_id,
- * then input order, so results never depend on partitioning. Parallelism: {@code spark.sql.shuffle.partitions}.
+ * <p>{@link #orderEvents} shuffles once, hash-partitioning events by customer_id, and sorts once within partitions
+ * by customer, event_time, event_id and input order (so results never depend on partitioning); one pass of
+ * {@link JourneyAssigner} then flags duplicates and cuts journeys and sessions. {@link #journeys} shuffles the
+ * partial aggregates of (customer, journey) once more, and {@link #paths} those of each path. Parallelism:
+ * {@code spark.sql.shuffle.partitions}.
  *
  * <p>Rules: an exact duplicate (every canonical column equal) of an earlier row is flagged and left out. Journeys are
  * made of interactions and conversions; a conversion closes its journey, and a gap longer than
@@ -60,61 +63,20 @@ public final class JourneyBuilder {
    *
    * @param stitched clean events with customer_id resolved ({@link IdentityStitcher}) and input_order
    * @return every input row, with {@link JourneyColumns#IS_DUPLICATE}, {@link JourneyColumns#EVENT_SEQ},
-   *     journey_id and {@link JourneyColumns#SESSION_INDEX}; partitioned by customer_id
+   *     journey_id and {@link JourneyColumns#SESSION_INDEX}; partitioned by customer_id and sorted by (customer_id, event_time, event_id, input order)
    */
   public Dataset<Row> orderEvents(Dataset<Row> stitched) {
-    Column customer = col(EventColumns.CUSTOMER_ID);
-    Dataset<Row> byCustomer = stitched
+    Dataset<Row> keyed = stitched
         .withColumn(JourneyColumns.JOURNEY_GIVEN, col(EventColumns.JOURNEY_ID).isNotNull())
-        .withColumn(JourneyColumns.EVENT_KEY, EventKey.key())
-        .repartition(customer);
-
-    // Exact duplicates: same values in every canonical column; the first in input order is kept.
-    List<Column> all = new ArrayList<>();
-    for (String name : EventColumns.NAMES) {
-      all.add(col(name));
-    }
-    all.add(col(JourneyColumns.STITCHED));
-    WindowSpec sameRow = Window.partitionBy(all.toArray(Column[]::new)).orderBy(col(EventColumns.INPUT_ORDER));
-    Column duplicate = col(JourneyColumns.IS_DUPLICATE);
-    Dataset<Row> marked = byCustomer.withColumn(JourneyColumns.IS_DUPLICATE, row_number().over(sameRow).gt(1));
-
-    WindowSpec history = Window.partitionBy(customer, duplicate)
-        .orderBy(col(EventColumns.EVENT_TIME), col(EventColumns.EVENT_ID), col(EventColumns.INPUT_ORDER));
-    Dataset<Row> ordered = marked.withColumn(JourneyColumns.EVENT_SEQ, row_number().over(history));
-
-    Column type = col(EventColumns.EVENT_TYPE);
-    Column inJourney = type.isin(EventColumns.TYPE_INTERACTION, EventColumns.TYPE_CONVERSION).and(not(duplicate));
-    Column given = col(EventColumns.JOURNEY_ID);
-    Column derive = inJourney.and(given.isNull());
-    WindowSpec derived = Window.partitionBy(customer, duplicate, derive).orderBy(col(JourneyColumns.EVENT_SEQ));
-    Column previousTime = lag(col(EventColumns.EVENT_TIME), 1).over(derived);
-    Column previousType = lag(type, 1).over(derived);
-    Column startsJourney = previousTime.isNull()
-        .or(previousType.equalTo(EventColumns.TYPE_CONVERSION))
-        .or(gapMicros(previousTime).gt(settings.inactivityTimeout().toNanos() / 1000));
-    Dataset<Row> withJourneys = ordered
-        .withColumn("_starts", startsJourney.cast(DataTypes.IntegerType))
-        .withColumn("_journey_no", sum(col("_starts")).over(derived.rowsBetween(Window.unboundedPreceding(), 0)))
-        .withColumn(EventColumns.JOURNEY_ID, when(derive,
-            concat(customer, lit(":"), col("_journey_no").cast(DataTypes.StringType))).otherwise(given))
-        .drop("_starts", "_journey_no");
-
-    Column journeyMember = inJourney.and(col(EventColumns.JOURNEY_ID).isNotNull());
-    WindowSpec journey = Window.partitionBy(customer, duplicate, journeyMember, col(EventColumns.JOURNEY_ID))
-        .orderBy(col(JourneyColumns.EVENT_SEQ));
-    Column startsSession = lag(col(EventColumns.EVENT_TIME), 1).over(journey).isNull()
-        .or(gapMicros(lag(col(EventColumns.EVENT_TIME), 1).over(journey))
-            .gt(settings.sessionGap().toNanos() / 1000));
-    return withJourneys
-        .withColumn("_starts", startsSession.cast(DataTypes.IntegerType))
-        .withColumn(JourneyColumns.SESSION_INDEX, when(journeyMember,
-            sum(col("_starts")).over(journey.rowsBetween(Window.unboundedPreceding(), 0))))
-        .drop("_starts");
-  }
-
-  private static Column gapMicros(Column previousTime) {
-    return call_function("unix_micros", col(EventColumns.EVENT_TIME)).minus(call_function("unix_micros", previousTime));
+        .withColumn(JourneyColumns.EVENT_KEY, EventKey.key());
+    StructType schema = keyed.schema();
+    // One shuffle and one sort; nulls first, as window functions order.
+    return keyed
+        .repartition(col(EventColumns.CUSTOMER_ID))
+        .sortWithinPartitions(col(EventColumns.CUSTOMER_ID), col(EventColumns.EVENT_TIME), col(EventColumns.EVENT_ID),
+            col(EventColumns.INPUT_ORDER))
+        .mapPartitions(new JourneyAssigner(schema, settings.inactivityTimeout(), settings.sessionGap()),
+            Encoders.row(JourneyAssigner.outputSchema(schema)));
   }
 
   /**
@@ -137,7 +99,8 @@ public final class JourneyBuilder {
   }
 
   /**
-   * One row per journey, from {@link #orderEvents}' output (its partitioning by customer_id avoids a shuffle).
+   * One row per journey, from {@link #orderEvents}' output. Shuffles on (customer_id, journey_id) after partial
+   * aggregation.
    * Applies the optional path transforms ({@code journey.drop_touchpoints}, then {@code journey.collapse_repeats})
    * to the touchpoint list.
    */

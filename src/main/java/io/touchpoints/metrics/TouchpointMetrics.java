@@ -12,7 +12,6 @@ import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.last;
@@ -157,10 +156,17 @@ public final class TouchpointMetrics {
     Column converted = col("_converted");
     Column hoursToConversion = call_function("unix_seconds", col("_conversion_time"))
         .minus(call_function("unix_seconds", col("_last_touch"))).divide(3600.0);
+    // Distinct customers are counted apart: in one aggregation with count_distinct, Spark would keep (and
+    // serialise) the median's value table once per (group, customer) instead of once per group.
+    List<Column> customerKeys = keyColumns();
+    customerKeys.add(col(JourneyColumns.CUSTOMER_ID));
+    Dataset<Row> customers = perJourney
+        .groupBy(customerKeys.toArray(Column[]::new)).agg(count(lit(1)).as("_n"))
+        .groupBy(keyColumns().toArray(Column[]::new))
+        .agg(count(col(JourneyColumns.CUSTOMER_ID)).as(MetricColumns.CUSTOMERS));
     Dataset<Row> grouped = perJourney
         .groupBy(keyColumns().toArray(Column[]::new))
         .agg(
-            count_distinct(col(JourneyColumns.CUSTOMER_ID)).as(MetricColumns.CUSTOMERS),
             count(lit(1)).as(MetricColumns.JOURNEYS),
             sum(col("_touches")).as(MetricColumns.TOUCHES),
             count(when(converted, lit(1))).as(MetricColumns.CONVERSIONS),
@@ -184,7 +190,7 @@ public final class TouchpointMetrics {
           .agg(count(lit(1)).as("_all_journeys"),
               count(when(col(JourneyColumns.CONVERTED), lit(1))).as("_all_conversions")));
     }
-    return grouped.join(totals, toScala(List.of(SEG)), "left");
+    return customers.join(grouped, toScala(KEYS)).join(totals, toScala(List.of(SEG)), "left");
   }
 
   // ---- Churn. ----

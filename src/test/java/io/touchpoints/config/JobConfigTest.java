@@ -52,6 +52,8 @@ class JobConfigTest {
         "spark.sql.adaptive.enabled", "true",
         "spark.databricks.delta.optimizeWrite.enabled", "false",
         "spark.databricks.delta.snapshotPartitions", "4",
+        "spark.sql.inMemoryColumnarStorage.compressed", "false",
+        "spark.rdd.compress", "true",
         "spark.ui.showConsoleProgress", "true"));
   }
 

@@ -144,6 +144,52 @@ class JourneyBuilderTest extends SparkTestBase {
   }
 
   @Test
+  void duplicatesAreFoundAmongSameTimeEventsWhateverLiesBetweenThem() {
+    CleanEvents events = new CleanEvents()
+        // Same time, no event id: input order 0..4 interleaves two events and their copies.
+        .add("c9", "2024-01-01T10:00:00Z", "email", "interaction", null, null, null, null, 3)
+        .add("c9", "2024-01-01T10:00:00Z", "social", "interaction", null, null, null, null, 1)
+        .add("c9", "2024-01-01T10:00:00Z", "email", "interaction", null, null, null, null, 0)
+        .add("c9", "2024-01-01T10:00:00Z", "social", "interaction", null, null, null, null, 4)
+        .add("c9", "2024-01-01T10:00:00Z", "web_visit", "interaction", null, null, null, null, 2)
+        // Another customer's identical event is not a duplicate.
+        .add("c10", "2024-01-01T10:00:00Z", "email", "interaction", null, null, null, null, 5);
+    JourneyBuilder builder = new JourneyBuilder(DEFAULTS);
+    Dataset<Row> ordered = builder.orderEvents(IdentityStitcher.stitch(events.toDataFrame(session()), true));
+
+    assertThat(ordered.filter(col(JourneyColumns.IS_DUPLICATE)).count()).as("duplicates").isEqualTo(2);
+    assertDataFrameNoOrderEquals(expected(
+        RowFactory.create("c9:1", "c9", "email > social > web_visit", 3, 1, false, 0),
+        RowFactory.create("c10:1", "c10", "email", 1, 1, false, 0)),
+        summary(builder.journeys(ordered)));
+    List<Row> seq = JourneyBuilder.eventsTable(ordered).filter(col(EventColumns.CUSTOMER_ID).equalTo("c9"))
+        .orderBy(JourneyColumns.EVENT_SEQ).select(EventColumns.TOUCHPOINT, JourneyColumns.EVENT_SEQ).collectAsList();
+    assertThat(seq).as("kept events numbered in input order")
+        .containsExactly(RowFactory.create("email", 1), RowFactory.create("social", 2),
+            RowFactory.create("web_visit", 3));
+  }
+
+  @Test
+  void interleavedGivenJourneysCountTheirOwnSessions() {
+    CleanEvents events = new CleanEvents()
+        .add("c11", "2024-01-01T10:00:00Z", "email", "interaction", null, null, "case-1", null, 0)
+        .add("c11", "2024-01-01T10:10:00Z", "chatbot", "interaction", null, null, "case-2", null, 1)
+        .add("c11", "2024-01-01T10:20:00Z", "chatbot", "interaction", null, null, "case-2", null, 2)
+        // 2 hours after case-1's last event (a new session), 40 minutes after case-2's.
+        .add("c11", "2024-01-01T12:00:00Z", "call_center", "interaction", null, null, "case-1", null, 3)
+        .add("c11", "2024-01-01T12:20:00Z", "call_center", "interaction", null, null, "case-1", null, 4)
+        // Derived journeys around them follow the derived events alone.
+        .add("c11", "2024-01-01T10:05:00Z", "display_ad", "interaction")
+        .add("c11", "2024-01-01T12:10:00Z", "social", "interaction");
+
+    assertDataFrameNoOrderEquals(expected(
+        RowFactory.create("case-1", "c11", "email > call_center > call_center", 3, 2, false, 0),
+        RowFactory.create("case-2", "c11", "chatbot > chatbot", 2, 1, false, 0),
+        RowFactory.create("c11:1", "c11", "display_ad > social", 2, 2, false, 0)),
+        summary(journeys(events, DEFAULTS)));
+  }
+
+  @Test
   void pathTransformsDropThenCollapseRepeats() {
     CleanEvents events = new CleanEvents()
         .add("c7", "2024-01-01T10:00:00Z", "email", "interaction")
