@@ -18,9 +18,27 @@ final class Sql {
     return "'" + text.replace("'", "''") + "'";
   }
 
+  /** Runs a statement; one taking over a second is logged to stderr with its time (the peer's log shows where
+   * DuckDB's time goes). */
+  /** Where {@link #exec} writes DuckDB's query profiles; null for none. */
+  static java.nio.file.Path profileDir;
+  private static int profiled;
+
   static void exec(Connection db, String sql) throws SQLException {
+    long start = System.nanoTime();
     try (Statement s = db.createStatement()) {
+      if (profileDir != null) {
+        // DuckDB's per-operator profile of this statement, one JSON file each (DuckDbPeer --profile DIR).
+        s.execute("SET enable_profiling = 'json'");
+        s.execute("SET profiling_output = " + quote(profileDir.resolve(
+            String.format("%02d.json", ++profiled)).toString()));
+      }
       s.execute(sql);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (seconds >= 1) {
+      String first = sql.strip().lines().findFirst().orElse("");
+      System.err.printf("sql %.1f s: %s%n", seconds, first.length() > 100 ? first.substring(0, 100) + "..." : first);
     }
   }
 
