@@ -6,16 +6,13 @@ import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.filter;
-import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
@@ -30,8 +27,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -63,7 +58,8 @@ public final class JourneyBuilder {
    *
    * @param stitched clean events with customer_id resolved ({@link IdentityStitcher}) and input_order
    * @return every input row, with {@link JourneyColumns#IS_DUPLICATE}, {@link JourneyColumns#EVENT_SEQ},
-   *     journey_id and {@link JourneyColumns#SESSION_INDEX}; partitioned by customer_id and sorted by (customer_id, event_time, event_id, input order)
+   *     journey_id and {@link JourneyColumns#SESSION_INDEX}; partitioned by customer_id and sorted by (customer_id,
+   *     event_time, event_id, input order)
    */
   public Dataset<Row> orderEvents(Dataset<Row> stitched) {
     Dataset<Row> keyed = stitched
