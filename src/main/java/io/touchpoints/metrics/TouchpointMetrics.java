@@ -13,17 +13,10 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.filter;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.last;
-import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.posexplode;
-import static org.apache.spark.sql.functions.round;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -37,20 +30,22 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Touchpoint effectiveness: conversion, friction, churn and satisfaction per touchpoint (and per channel, stage and
  * optionally segment), each proportion with a Wilson interval, means and NPS with normal intervals.
  *
  * <p>Input: the {@code journeys} and {@code events} tables of one run date. Output: one row per dimension, name and
- * segment (the {@code touchpoint_metrics} table; columns in {@link MetricColumns}). Everything is aggregated in
- * Spark: a few group-bys (shuffles on the grouping keys, on journey_id and on customer_id) and one window over each
- * customer's journeys and events; only the data's end time reaches the driver. Settings:
- * {@code touchpoints.metrics.*} ({@link MetricsSettings}).
+ * segment (the {@code touchpoint_metrics} table; columns in {@link MetricColumns}). Conversion, friction and churn
+ * come from one pass over each customer's journeys ({@link TouchpointTally}: the journeys shuffled by customer_id,
+ * joined with each customer's status, a group-by of the events by customer_id), satisfaction from one window over
+ * each customer's interactions and surveys (a shuffle of those events by customer_id); the rest are partial sums
+ * per group. Only the data's end time reaches the driver. Parallelism: {@code spark.sql.shuffle.partitions}.
+ * Settings: {@code touchpoints.metrics.*} ({@link MetricsSettings}).
  *
  * <p>Definitions (README, "Metrics"): a journey "contains" a touchpoint if it has at least one touch there; the
  * next-step conversion rate is the share of touches directly followed by the journey's conversion; a customer has
@@ -82,41 +77,9 @@ public final class TouchpointMetrics {
     Timestamp dataEnd = end.isNullAt(0) ? new Timestamp(0) : end.getTimestamp(0);
     Timestamp churnCutoff = new Timestamp(dataEnd.getTime() - settings.churnInactivity().toMillis());
 
-    Dataset<Row> touches = byGroup(touchLevel(journeys));
-    Dataset<Row> status = customerStatus(events, churnCutoff);
-
-    Dataset<Row> conversion = conversionAndFriction(touches, journeys);
-    Dataset<Row> churn = churn(touches, status, churnCutoff);
-    Dataset<Row> exitChurn = exitChurn(journeys, status, churnCutoff);
+    Dataset<Row> tallies = tallies(journeys, customerStatus(events), churnCutoff);
     Dataset<Row> satisfaction = satisfaction(events);
-
-    Dataset<Row> all = conversion;
-    for (Dataset<Row> part : List.of(churn, exitChurn, satisfaction)) {
-      all = all.join(part, toScala(KEYS), "full_outer");
-    }
-    return finish(all);
-  }
-
-  // ---- Touch level: one row per touch, with what happened after it in its journey. ----
-
-  private static Dataset<Row> touchLevel(Dataset<Row> journeys) {
-    Column touchpoints = col(JourneyColumns.TOUCHPOINTS);
-    Dataset<Row> exploded = journeys.select(
-        col(JourneyColumns.JOURNEY_ID), col(JourneyColumns.CUSTOMER_ID), col(JourneyColumns.SEGMENT),
-        col(JourneyColumns.CONVERTED), col(JourneyColumns.CONVERSION_TIME), col(JourneyColumns.REVENUE),
-        touchpoints, posexplode(touchpoints).as(new String[] {"_pos", "_touch"}));
-    Column touchTime = col("_touch.event_time");
-    Column nextTouchTime = call_function("get", touchpoints, col("_pos").plus(1)).getField("event_time");
-    Column conversionTime = col(JourneyColumns.CONVERSION_TIME);
-    return exploded.select(
-        col(JourneyColumns.JOURNEY_ID), col(JourneyColumns.CUSTOMER_ID), col(JourneyColumns.SEGMENT),
-        col(JourneyColumns.CONVERTED), conversionTime, col(JourneyColumns.REVENUE),
-        col("_touch.touchpoint").as("touchpoint"), col("_touch.channel").as("channel"),
-        col("_touch.stage").as("stage"), touchTime.as("_touch_time"),
-        col("_pos").equalTo(size(touchpoints).minus(1)).as("_is_last"),
-        // The conversion comes after this touch and before the next one.
-        coalesce(col(JourneyColumns.CONVERTED).and(conversionTime.geq(touchTime))
-            .and(nextTouchTime.isNull().or(conversionTime.lt(nextTouchTime))), lit(false)).as("_next_converts"));
+    return finish(tallies.join(satisfaction, toScala(KEYS), "full_outer"));
   }
 
   /** One copy of each row per dimension (and per segment when broken down), keyed by (dimension, name, _seg). */
@@ -136,49 +99,48 @@ public final class TouchpointMetrics {
     return all;
   }
 
-  // ---- Conversion and friction. ----
+  // ---- Conversion, friction and churn: one pass over each customer's journeys. ----
 
-  private Dataset<Row> conversionAndFriction(Dataset<Row> touches, Dataset<Row> journeys) {
-    long windowSeconds = settings.conversionWindow().toSeconds();
-    List<Column> journeyKeys = keyColumns();
-    journeyKeys.add(col(JourneyColumns.JOURNEY_ID));
-    Dataset<Row> perJourney = touches
-        .groupBy(journeyKeys.toArray(Column[]::new))
-        .agg(
-            first(col(JourneyColumns.CUSTOMER_ID)).as(JourneyColumns.CUSTOMER_ID),
-            max(col(JourneyColumns.CONVERTED)).as("_converted"),
-            min(col(JourneyColumns.CONVERSION_TIME)).as("_conversion_time"),
-            max(col(JourneyColumns.REVENUE)).as("_revenue"),
-            count(lit(1)).as("_touches"),
-            max(col("_touch_time")).as("_last_touch"),
-            max(col("_is_last")).as("_ends_here"),
-            sum(col("_next_converts").cast(DataTypes.LongType)).as("_next_conversions"));
-    Column converted = col("_converted");
-    Column hoursToConversion = call_function("unix_seconds", col("_conversion_time"))
-        .minus(call_function("unix_seconds", col("_last_touch"))).divide(3600.0);
-    // Distinct customers are counted apart: in one aggregation with count_distinct, Spark would keep (and
-    // serialise) the median's value table once per (group, customer) instead of once per group.
-    List<Column> customerKeys = keyColumns();
-    customerKeys.add(col(JourneyColumns.CUSTOMER_ID));
-    Dataset<Row> customers = perJourney
-        .groupBy(customerKeys.toArray(Column[]::new)).agg(count(lit(1)).as("_n"))
-        .groupBy(keyColumns().toArray(Column[]::new))
-        .agg(count(col(JourneyColumns.CUSTOMER_ID)).as(MetricColumns.CUSTOMERS));
-    Dataset<Row> grouped = perJourney
-        .groupBy(keyColumns().toArray(Column[]::new))
-        .agg(
-            count(lit(1)).as(MetricColumns.JOURNEYS),
-            sum(col("_touches")).as(MetricColumns.TOUCHES),
-            count(when(converted, lit(1))).as(MetricColumns.CONVERSIONS),
-            count(when(converted.and(hoursToConversion.between(0, windowSeconds / 3600.0)), lit(1)))
-                .as(MetricColumns.CONVERSIONS_WITHIN_WINDOW),
-            // Exact (interpolated) median; hours rounded to 0.01 keep its value table small.
-            call_function("percentile", when(converted.and(hoursToConversion.geq(0)),
-                round(hoursToConversion, 2)), lit(0.5)).as(MetricColumns.MEDIAN_HOURS_TO_CONVERSION),
-            sum(col("_revenue")).cast(EventColumns.REVENUE_TYPE).as(MetricColumns.REVENUE),
-            count(when(col("_ends_here").and(not(converted)), lit(1))).as("_exits"),
-            count(when(col("_touches").geq(2), lit(1))).as("_repeats"),
-            sum(col("_next_conversions")).as("_next_conversions"));
+  /**
+   * Per (dimension, name, segment): the {@link TouchpointTally} counts summed over partitions, the exact median
+   * hours to conversion, the relative risk's baseline and the last-touch share's denominator (both per dimension
+   * and segment), and the journeys and conversions of all journeys (per segment). Shuffles: the journeys' columns
+   * and the status rows by customer_id, then only partial sums.
+   */
+  private Dataset<Row> tallies(Dataset<Row> journeys, Dataset<Row> status, Timestamp churnCutoff) {
+    List<Column> journeyColumns = new ArrayList<>();
+    for (String c : List.of(JourneyColumns.CUSTOMER_ID, JourneyColumns.JOURNEY_ID, JourneyColumns.START_TIME,
+        JourneyColumns.END_TIME, JourneyColumns.TOUCHPOINTS, JourneyColumns.TOUCHES, JourneyColumns.CONVERTED,
+        JourneyColumns.CONVERSION_TIME, JourneyColumns.REVENUE, JourneyColumns.SEGMENT)) {
+      journeyColumns.add(col(c));
+    }
+    Dataset<Row> journeyRows = journeys.select(journeyColumns.toArray(Column[]::new))
+        .withColumn(TouchpointTally.IS_STATUS, lit(false));
+    // Each customer's status travels as one more row in the same shuffle, sorted before their journeys: a join
+    // would shuffle again, or (as a broadcast) leave the customer's rows wherever they were.
+    Dataset<Row> sorted = journeyRows.unionByName(status.withColumn(TouchpointTally.IS_STATUS, lit(true)), true)
+        .repartition(col(JourneyColumns.CUSTOMER_ID))
+        .sortWithinPartitions(col(JourneyColumns.CUSTOMER_ID), col(TouchpointTally.IS_STATUS).desc(),
+            col(JourneyColumns.START_TIME), col(JourneyColumns.JOURNEY_ID));
+    Dataset<Row> partial = sorted.mapPartitions(
+        new TouchpointTally(sorted.schema(), settings, ALL_SEGMENTS, churnCutoff),
+        Encoders.row(TouchpointTally.outputSchema(SEG)));
+
+    List<Column> sums = new ArrayList<>();
+    TouchpointTally.COUNTS.forEach(c -> sums.add(sum(col(c)).as(c)));
+    sums.add(sum(col(TouchpointTally.REVENUE_SUM)).cast(EventColumns.REVENUE_TYPE).as(MetricColumns.REVENUE));
+    // Exact (interpolated) median over each rounded value's count of journeys.
+    sums.add(call_function("percentile", col(TouchpointTally.HOURS), lit(0.5), col(TouchpointTally.HOURS_COUNT))
+        .as(MetricColumns.MEDIAN_HOURS_TO_CONVERSION));
+    WindowSpec dimensionSegment = Window.partitionBy(col(MetricColumns.DIMENSION), col(SEG));
+    Column lastOf = col(TouchpointTally.LAST_OF);
+    Column churnedAll = sum(lastOf).over(dimensionSegment);
+    Dataset<Row> grouped = partial.groupBy(keyColumns().toArray(Column[]::new))
+        .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new))
+        .withColumn(TouchpointTally.BASE_CUSTOMERS, sum(col(TouchpointTally.BASE_CUSTOMERS)).over(dimensionSegment))
+        .withColumn(TouchpointTally.BASE_CHURNED, sum(col(TouchpointTally.BASE_CHURNED)).over(dimensionSegment))
+        .withColumn(MetricColumns.CHURN_LAST_TOUCH_SHARE,
+            when(churnedAll.gt(0), lastOf.divide(churnedAll)).otherwise(lit(0.0)));
 
     // Journeys without the touchpoint: totals (per segment when broken down) minus the group's own.
     Dataset<Row> totals = journeys.agg(count(lit(1)).as("_all_journeys"),
@@ -190,92 +152,15 @@ public final class TouchpointMetrics {
           .agg(count(lit(1)).as("_all_journeys"),
               count(when(col(JourneyColumns.CONVERTED), lit(1))).as("_all_conversions")));
     }
-    return customers.join(grouped, toScala(KEYS)).join(totals, toScala(List.of(SEG)), "left");
+    return grouped.join(totals, toScala(List.of(SEG)), "left");
   }
 
-  // ---- Churn. ----
-
-  /** Per customer: last event, explicit churn time, and churn time (explicit, or the last event if inactive). */
-  private static Dataset<Row> customerStatus(Dataset<Row> events, Timestamp churnCutoff) {
-    Column last = max(col(EventColumns.EVENT_TIME));
-    Column explicit = min(when(col(EventColumns.EVENT_TYPE).equalTo(EventColumns.TYPE_CHURN),
-        col(EventColumns.EVENT_TIME)));
+  /** Per customer: last event and first explicit churn time. */
+  private static Dataset<Row> customerStatus(Dataset<Row> events) {
     return events.groupBy(col(EventColumns.CUSTOMER_ID))
-        .agg(last.as("_last_event"), explicit.as("_explicit_churn"))
-        .withColumn("_churn_time", coalesce(col("_explicit_churn"),
-            when(col("_last_event").leq(lit(churnCutoff)), col("_last_event"))));
-  }
-
-  private Dataset<Row> churn(Dataset<Row> touches, Dataset<Row> status, Timestamp churnCutoff) {
-    long window = settings.churnWindow().toSeconds();
-    List<Column> customerKeys = keyColumns();
-    customerKeys.add(col(JourneyColumns.CUSTOMER_ID));
-    Dataset<Row> perCustomer = touches.groupBy(customerKeys.toArray(Column[]::new))
-        // The customer's first touch here starts the W-day window: "churned within W of touching it".
-        .agg(min(col("_touch_time")).as("_tau"))
-        .join(status, JourneyColumns.CUSTOMER_ID);
-    Column tau = call_function("unix_seconds", col("_tau"));
-    Column lastAt = call_function("unix_seconds", col("_last_event"));
-    Column explicitAt = call_function("unix_seconds", col("_explicit_churn"));
-    // Censoring: the outcome of a touch is known only once W and the inactivity period have both passed before the
-    // data's end; applied to churners and stayers alike, so that neither is over-represented.
-    Column observed = tau.plus(window).leq(call_function("unix_seconds", lit(churnCutoff)));
-    Column churnedInWindow = observed.and(lastAt.leq(tau.plus(window))
-        .or(coalesce(explicitAt.between(tau, tau.plus(window)), lit(false))));
-    Column survived = observed.and(not(churnedInWindow));
-    Dataset<Row> rates = perCustomer.groupBy(keyColumns().toArray(Column[]::new)).agg(
-        count(when(churnedInWindow.or(survived), lit(1))).as(MetricColumns.CHURN_CUSTOMERS),
-        count(when(churnedInWindow, lit(1))).as(MetricColumns.CHURNED_CUSTOMERS));
-
-    // Baseline for relative risk: the same definition for every customer, from their first touch of any kind.
-    Dataset<Row> baseline = perCustomer.groupBy(col(MetricColumns.DIMENSION), col(SEG), col(JourneyColumns.CUSTOMER_ID))
-        .agg(min(col("_tau")).as("_tau"), first(col("_explicit_churn")).as("_explicit_churn"),
-            first(col("_last_event")).as("_last_event"))
-        .groupBy(col(MetricColumns.DIMENSION), col(SEG))
-        .agg(count(when(churnedInWindow.or(survived), lit(1))).as("_base_customers"),
-            count(when(churnedInWindow, lit(1))).as("_base_churned"));
-
-    // Share of churned customers whose last touch (before churning) was here.
-    Dataset<Row> lastTouch = touches.join(status.filter(col("_churn_time").isNotNull()), JourneyColumns.CUSTOMER_ID)
-        .filter(col("_touch_time").leq(col("_churn_time")))
-        .groupBy(col(MetricColumns.DIMENSION), col(SEG), col(JourneyColumns.CUSTOMER_ID))
-        .agg(max_by(col(MetricColumns.NAME), col("_touch_time")).as(MetricColumns.NAME));
-    Dataset<Row> shares = lastTouch.groupBy(keyColumns().toArray(Column[]::new)).agg(count(lit(1)).as("_last_of"))
-        .join(lastTouch.groupBy(col(MetricColumns.DIMENSION), col(SEG)).agg(count(lit(1)).as("_churned_all")),
-            toScala(List.of(MetricColumns.DIMENSION, SEG)))
-        .select(col(MetricColumns.DIMENSION), col(MetricColumns.NAME), col(SEG),
-            col("_last_of").divide(col("_churned_all")).as(MetricColumns.CHURN_LAST_TOUCH_SHARE));
-
-    return rates.join(baseline, toScala(List.of(MetricColumns.DIMENSION, SEG)), "left")
-        .join(shares, toScala(KEYS), "full_outer");
-  }
-
-  /** Churn after journeys that end at a touchpoint: the per-journey hazard. */
-  private Dataset<Row> exitChurn(Dataset<Row> journeys, Dataset<Row> status, Timestamp churnCutoff) {
-    long inactivity = settings.churnInactivity().toSeconds();
-    WindowSpec byCustomer = Window.partitionBy(col(JourneyColumns.CUSTOMER_ID))
-        .orderBy(col(JourneyColumns.START_TIME), col(JourneyColumns.JOURNEY_ID));
-    Column lastTouch = call_function("get", col(JourneyColumns.TOUCHPOINTS),
-        size(col(JourneyColumns.TOUCHPOINTS)).minus(1));
-    Dataset<Row> withNext = journeys.filter(col(JourneyColumns.TOUCHES).gt(0))
-        .withColumn("_next_start", lead(col(JourneyColumns.START_TIME), 1).over(byCustomer))
-        .join(status, JourneyColumns.CUSTOMER_ID);
-    Column endAt = call_function("unix_seconds", col(JourneyColumns.END_TIME));
-    Column nextAt = call_function("unix_seconds", col("_next_start"));
-    Column explicitAfter = col("_explicit_churn").geq(col(JourneyColumns.END_TIME))
-        .and(col("_next_start").isNull().or(col("_explicit_churn").lt(col("_next_start"))));
-    Column gap = col("_next_start").isNotNull().and(nextAt.minus(endAt).gt(inactivity));
-    Column silent = col("_next_start").isNull().and(col(JourneyColumns.END_TIME).leq(lit(churnCutoff)));
-    Column churned = coalesce(explicitAfter, lit(false)).or(gap).or(silent);
-    // Known only once the inactivity period has passed after the journey, for churners and stayers alike.
-    Column observed = col(JourneyColumns.END_TIME).leq(lit(churnCutoff));
-    Dataset<Row> perJourney = withNext.select(
-        col(JourneyColumns.SEGMENT), churned.as("_churned"), observed.as("_observed"),
-        lastTouch.getField("touchpoint").as("touchpoint"), lastTouch.getField("channel").as("channel"),
-        lastTouch.getField("stage").as("stage"));
-    return byGroup(perJourney).groupBy(keyColumns().toArray(Column[]::new)).agg(
-        count(when(col("_observed"), lit(1))).as(MetricColumns.EXIT_CHURN_JOURNEYS),
-        count(when(col("_observed").and(col("_churned")), lit(1))).as("_exit_churned"));
+        .agg(max(col(EventColumns.EVENT_TIME)).as(TouchpointTally.LAST_EVENT),
+            min(when(col(EventColumns.EVENT_TYPE).equalTo(EventColumns.TYPE_CHURN), col(EventColumns.EVENT_TIME)))
+                .as(TouchpointTally.EXPLICIT_CHURN));
   }
 
   // ---- Satisfaction. ----
@@ -332,7 +217,7 @@ public final class TouchpointMetrics {
     Column churnN = coalesce(col(MetricColumns.CHURN_CUSTOMERS), lit(0L));
     Column churned = coalesce(col(MetricColumns.CHURNED_CUSTOMERS), lit(0L));
     Column exitN = coalesce(col(MetricColumns.EXIT_CHURN_JOURNEYS), lit(0L));
-    Column exitChurned = coalesce(col("_exit_churned"), lit(0L));
+    Column exitChurned = coalesce(col(TouchpointTally.EXIT_CHURNED), lit(0L));
     Column csatN = coalesce(col(MetricColumns.CSAT_RESPONSES), lit(0L));
     Column npsN = coalesce(col(MetricColumns.NPS_RESPONSES), lit(0L));
     Column promoters = coalesce(col("_promoters"), lit(0L));
@@ -340,7 +225,7 @@ public final class TouchpointMetrics {
     Column conversionRate = ratio(conversions, journeys);
     Column rateWithout = ratio(withoutConversions, without);
     Column churnRate = ratio(churned, churnN);
-    Column baseRate = ratio(col("_base_churned"), col("_base_customers"));
+    Column baseRate = ratio(col(TouchpointTally.BASE_CHURNED), col(TouchpointTally.BASE_CUSTOMERS));
 
     // Figure groups: name -> (units it rests on, its columns).
     Map<String, Column> units = new LinkedHashMap<>();
@@ -385,7 +270,7 @@ public final class TouchpointMetrics {
     figures.put(MetricColumns.LIFT + "_high", differenceBound(conversions, journeys, withoutConversions, without, z,
         true));
     figures.put(MetricColumns.LIFT_RATIO, when(rateWithout.gt(0), conversionRate.divide(rateWithout)));
-    Column nextConversions = coalesce(col("_next_conversions"), lit(0L));
+    Column nextConversions = coalesce(col(TouchpointTally.NEXT_CONVERSIONS), lit(0L));
     figures.put(MetricColumns.NEXT_STEP_CONVERSION_RATE, ratio(nextConversions, touches));
     figures.put(MetricColumns.NEXT_STEP_CONVERSION_RATE + "_low", wilsonLow(nextConversions, touches, z));
     figures.put(MetricColumns.NEXT_STEP_CONVERSION_RATE + "_high", wilsonHigh(nextConversions, touches, z));
@@ -395,11 +280,11 @@ public final class TouchpointMetrics {
     figures.put(MetricColumns.REVENUE, col(MetricColumns.REVENUE));
     figures.put(MetricColumns.REVENUE_PER_JOURNEY, when(journeys.gt(0),
         coalesce(col(MetricColumns.REVENUE), lit(0)).cast("double").divide(journeys)));
-    Column exits = coalesce(col("_exits"), lit(0L));
+    Column exits = coalesce(col(TouchpointTally.EXITS), lit(0L));
     figures.put(MetricColumns.EXIT_RATE, ratio(exits, journeys));
     figures.put(MetricColumns.EXIT_RATE + "_low", wilsonLow(exits, journeys, z));
     figures.put(MetricColumns.EXIT_RATE + "_high", wilsonHigh(exits, journeys, z));
-    figures.put(MetricColumns.REPEAT_RATE, ratio(coalesce(col("_repeats"), lit(0L)), journeys));
+    figures.put(MetricColumns.REPEAT_RATE, ratio(coalesce(col(TouchpointTally.REPEATS), lit(0L)), journeys));
     figures.put(MetricColumns.TOUCHES_PER_JOURNEY, ratio(touches, journeys));
     figures.put(MetricColumns.CHURN_CUSTOMERS, churnN);
     figures.put(MetricColumns.CHURNED_CUSTOMERS, churned);

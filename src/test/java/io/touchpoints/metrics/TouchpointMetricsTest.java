@@ -156,4 +156,93 @@ class TouchpointMetricsTest extends SparkTestBase {
     assertThat(suppressed.isNullAt(suppressed.fieldIndex(MetricColumns.RESPONSES))).as("count suppressed").isTrue();
     assertThat(suppressed.<Double>getAs(MetricColumns.CONVERSION_RATE)).as("enough journeys").isEqualTo(1.0);
   }
+
+  /**
+   * Three customers with several journeys, by segment (inactivity 2 days, churn window 3 days, data end 01-20, so
+   * the cutoff is 01-18). P (gold): email 01-01 10:00, conversion 12:00 (P1); social 01-02 10:00 (P2); explicit
+   * churn 01-02 20:00. Q (silver): email 01-01 09:00, email 01-05 09:00, social 01-10 09:00 (Q1); survey 01-20. R (no
+   * segment): email 01-01 10:00, conversion 11:00 (R1); social 01-06 10:00, email 01-07 10:00 (R2).
+   */
+  private Map<String, Row> severalJourneys() {
+    CleanEvents events = new CleanEvents()
+        .add("P", "2024-01-01T10:00:00Z", "email", "interaction")
+        .add("P", "2024-01-01T12:00:00Z", "checkout", "conversion", null, null, null, BigDecimal.ONE, 1)
+        .add("P", "2024-01-02T10:00:00Z", "social", "interaction")
+        .add("P", "2024-01-02T20:00:00Z", "cancel", "churn")
+        .segment("P", "gold")
+        .add("Q", "2024-01-01T09:00:00Z", "email", "interaction")
+        .add("Q", "2024-01-05T09:00:00Z", "email", "interaction")
+        .add("Q", "2024-01-10T09:00:00Z", "social", "interaction")
+        .survey("Q", "2024-01-20T00:00:00Z", 3, 5, null)
+        .segment("Q", "silver")
+        .add("R", "2024-01-01T10:00:00Z", "email", "interaction")
+        .add("R", "2024-01-01T11:00:00Z", "checkout", "conversion", null, null, null, BigDecimal.ONE, 10)
+        .add("R", "2024-01-06T10:00:00Z", "social", "interaction")
+        .add("R", "2024-01-07T10:00:00Z", "email", "interaction");
+    JourneyBuilder builder = new JourneyBuilder(new JobConfig.JourneySettings(
+        Duration.ofMinutes(30), Duration.ofDays(30), true, false, List.of()));
+    Dataset<Row> ordered = builder.orderEvents(IdentityStitcher.stitch(events.toDataFrame(session()), true));
+    MetricsSettings settings = new MetricsSettings(List.of("touchpoint"), true, Duration.ofDays(7),
+        Duration.ofDays(2), Duration.ofDays(3), Duration.ofDays(7), 1, false, 0.95);
+    Map<String, Row> bySegment = new HashMap<>();
+    for (Row r : new TouchpointMetrics(settings)
+        .compute(builder.journeys(ordered), JourneyBuilder.eventsTable(ordered)).collectAsList()) {
+      bySegment.put(r.getAs(MetricColumns.NAME) + "/" + r.getAs(MetricColumns.SEGMENT), r);
+    }
+    return bySegment;
+  }
+
+  @Test
+  void exitChurnBaselineAndLastTouchOverSeveralJourneysAndSegments() {
+    Map<String, Row> m = severalJourneys();
+    assertThat(m.keySet()).containsExactlyInAnyOrder("email/null", "social/null", "email/gold", "social/gold",
+        "email/silver", "social/silver");
+    Row email = m.get("email/null");
+    Row social = m.get("social/null");
+    // Journeys with email: P1, Q1 (twice), R1, R2; R2 ends there unconverted. Converted P1 (2 h) and R1 (1 h).
+    assertThat(l(email, MetricColumns.CUSTOMERS)).isEqualTo(3);
+    assertThat(l(email, MetricColumns.JOURNEYS)).isEqualTo(4);
+    assertThat(l(email, MetricColumns.TOUCHES)).isEqualTo(5);
+    assertThat(d(email, MetricColumns.REPEAT_RATE)).isEqualTo(0.25);
+    assertThat(d(email, MetricColumns.EXIT_RATE)).isEqualTo(0.25);
+    assertThat(d(email, MetricColumns.MEDIAN_HOURS_TO_CONVERSION)).isEqualTo(1.5);
+    assertThat(social.isNullAt(social.fieldIndex(MetricColumns.MEDIAN_HOURS_TO_CONVERSION)))
+        .as("no converted journey has social").isTrue();
+    assertThat(d(social, MetricColumns.EXIT_RATE)).as("P2 and Q1 end at social, R2 at email").isCloseTo(2 / 3.0,
+        within(1e-12));
+
+    // Exit churn: P1 is followed by P2 22 h later, before the explicit churn: not churned. R1 is followed by R2
+    // five days later: churned. P2, Q1 and R2 are their customers' last journeys before the cutoff: churned.
+    assertThat(l(email, MetricColumns.EXIT_CHURN_JOURNEYS)).isEqualTo(3);
+    assertThat(d(email, MetricColumns.EXIT_CHURN_RATE)).isCloseTo(2 / 3.0, within(1e-12));
+    assertThat(l(social, MetricColumns.EXIT_CHURN_JOURNEYS)).isEqualTo(2);
+    assertThat(d(social, MetricColumns.EXIT_CHURN_RATE)).isEqualTo(1.0);
+
+    // Customer churn within 3 days of the first touch: email P (last event 01-02) only; social P and R (last event
+    // 01-07, three days after 01-06 is 01-09). Baseline from the first touch of any kind: P only, 1 of 3.
+    assertThat(l(email, MetricColumns.CHURN_CUSTOMERS)).isEqualTo(3);
+    assertThat(l(email, MetricColumns.CHURNED_CUSTOMERS)).isEqualTo(1);
+    assertThat(d(email, MetricColumns.CHURN_RELATIVE_RISK)).isCloseTo(1.0, within(1e-12));
+    assertThat(l(social, MetricColumns.CHURNED_CUSTOMERS)).isEqualTo(2);
+    assertThat(d(social, MetricColumns.CHURN_RELATIVE_RISK)).isCloseTo(2.0, within(1e-12));
+    // Churned by the cutoff: P (explicitly, 01-02 20:00, last touch social) and R (last event 01-07, last touch
+    // email at that very time). Q's last event (01-20) is after the cutoff.
+    assertThat(d(email, MetricColumns.CHURN_LAST_TOUCH_SHARE)).isEqualTo(0.5);
+    assertThat(d(social, MetricColumns.CHURN_LAST_TOUCH_SHARE)).isEqualTo(0.5);
+
+    Row goldEmail = m.get("email/gold");
+    Row goldSocial = m.get("social/gold");
+    Row silverSocial = m.get("social/silver");
+    assertThat(l(goldEmail, MetricColumns.JOURNEYS)).isEqualTo(1);
+    assertThat(l(goldEmail, MetricColumns.EXIT_CHURN_JOURNEYS)).isEqualTo(1);
+    assertThat(d(goldEmail, MetricColumns.EXIT_CHURN_RATE)).isZero();
+    assertThat(d(goldSocial, MetricColumns.CHURN_LAST_TOUCH_SHARE)).isEqualTo(1.0);
+    assertThat(d(goldEmail, MetricColumns.CHURN_LAST_TOUCH_SHARE)).isZero();
+    assertThat(d(goldSocial, MetricColumns.CONVERSION_RATE_WITHOUT)).as("gold's other journey, P1, converted")
+        .isEqualTo(1.0);
+    assertThat(l(silverSocial, MetricColumns.CHURNED_CUSTOMERS)).isZero();
+    assertThat(silverSocial.isNullAt(silverSocial.fieldIndex(MetricColumns.CHURN_RELATIVE_RISK)))
+        .as("no silver customer churned: no baseline rate").isTrue();
+    assertThat(d(silverSocial, MetricColumns.CHURN_LAST_TOUCH_SHARE)).isZero();
+  }
 }

@@ -48,6 +48,22 @@ public final class CleanEvents {
     return this;
   }
 
+  /** Sets the segment of every event of {@code customer} added so far. */
+  public CleanEvents segment(String customer, String segment) {
+    int at = EventColumns.SCHEMA.fieldIndex(EventColumns.SEGMENT);
+    rows.replaceAll(r -> {
+      if (!customer.equals(r.getString(0))) {
+        return r;
+      }
+      Object[] values = new Object[r.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = i == at ? segment : r.get(i);
+      }
+      return RowFactory.create(values);
+    });
+    return this;
+  }
+
   public List<Row> rows() {
     return List.copyOf(rows);
   }
