@@ -41,10 +41,10 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *
  * <p>Input: the {@code journeys} and {@code events} tables of one run date. Output: one row per dimension, name and
  * segment (the {@code touchpoint_metrics} table; columns in {@link MetricColumns}). Conversion, friction and churn
- * come from one pass over each customer's journeys ({@link TouchpointTally}: the journeys shuffled by customer_id,
- * joined with each customer's status, a group-by of the events by customer_id), satisfaction from one window over
- * each customer's interactions and surveys (a shuffle of those events by customer_id); the rest are partial sums
- * per group. Only the data's end time reaches the driver. Parallelism: {@code spark.sql.shuffle.partitions}.
+ * come from one pass over each customer's journeys ({@link TouchpointTally}: the journeys and one status row per
+ * customer, from a group-by of the events by customer_id, shuffled together by customer_id), satisfaction from one
+ * window over each customer's interactions and surveys (a shuffle of those events by customer_id); the rest are
+ * partial sums per group. Only the data's end time reaches the driver. Parallelism: {@code spark.sql.shuffle.partitions}.
  * Settings: {@code touchpoints.metrics.*} ({@link MetricsSettings}).
  *
  * <p>Definitions (README, "Metrics"): a journey "contains" a touchpoint if it has at least one touch there; the
