@@ -45,16 +45,19 @@ class TouchpointMetricsTest extends SparkTestBase {
         .add("C", "2024-01-02T10:00:00Z", "social", "interaction")
         .add("C", "2024-01-05T10:00:00Z", "checkout", "conversion", null, null, null, new BigDecimal("20"), 8)
         .survey("C", "2024-01-06T10:00:00Z", 4, 8, "email");
-    JourneyBuilder builder = new JourneyBuilder(new JobConfig.JourneySettings(
-        Duration.ofMinutes(30), Duration.ofDays(30), true, false, List.of()));
-    Dataset<Row> ordered = builder.orderEvents(IdentityStitcher.stitch(events.toDataFrame(session()), true)).cache();
-    Dataset<Row> table = new TouchpointMetrics(settings)
-        .compute(builder.journeys(ordered), JourneyBuilder.eventsTable(ordered));
     Map<String, Row> byName = new HashMap<>();
-    for (Row r : table.filter(col(MetricColumns.DIMENSION).equalTo("touchpoint")).collectAsList()) {
+    for (Row r : metricsTable(events, settings).filter(col(MetricColumns.DIMENSION).equalTo("touchpoint")).collectAsList()) {
       byName.put(r.<String>getAs(MetricColumns.NAME), r);
     }
     return byName;
+  }
+
+  /** The metrics table of {@code events}, through the journey stage's own transforms (30-day inactivity). */
+  private Dataset<Row> metricsTable(CleanEvents events, MetricsSettings settings) {
+    JourneyBuilder builder = new JourneyBuilder(new JobConfig.JourneySettings(
+        Duration.ofMinutes(30), Duration.ofDays(30), true, false, List.of()));
+    Dataset<Row> ordered = builder.orderEvents(IdentityStitcher.stitch(events.toDataFrame(session()), true)).cache();
+    return new TouchpointMetrics(settings).compute(builder.journeys(ordered), JourneyBuilder.eventsTable(ordered));
   }
 
   private static MetricsSettings settings(int minCell, boolean suppress) {
@@ -179,14 +182,10 @@ class TouchpointMetricsTest extends SparkTestBase {
         .add("R", "2024-01-01T11:00:00Z", "checkout", "conversion", null, null, null, BigDecimal.ONE, 10)
         .add("R", "2024-01-06T10:00:00Z", "social", "interaction")
         .add("R", "2024-01-07T10:00:00Z", "email", "interaction");
-    JourneyBuilder builder = new JourneyBuilder(new JobConfig.JourneySettings(
-        Duration.ofMinutes(30), Duration.ofDays(30), true, false, List.of()));
-    Dataset<Row> ordered = builder.orderEvents(IdentityStitcher.stitch(events.toDataFrame(session()), true));
     MetricsSettings settings = new MetricsSettings(List.of("touchpoint"), true, Duration.ofDays(7),
         Duration.ofDays(2), Duration.ofDays(3), Duration.ofDays(7), 1, false, 0.95);
     Map<String, Row> bySegment = new HashMap<>();
-    for (Row r : new TouchpointMetrics(settings)
-        .compute(builder.journeys(ordered), JourneyBuilder.eventsTable(ordered)).collectAsList()) {
+    for (Row r : metricsTable(events, settings).collectAsList()) {
       bySegment.put(r.getAs(MetricColumns.NAME) + "/" + r.getAs(MetricColumns.SEGMENT), r);
     }
     return bySegment;
