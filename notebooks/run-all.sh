@@ -28,10 +28,12 @@ if bad:
              "--inplace notebooks/*.ipynb): " + ", ".join(bad))
 PY
 
-if ! command -v jupyter >/dev/null 2>&1; then
-  echo "error: jupyter not found (Debian: apt-get install jupyter-nbconvert python3-ipykernel)" >&2
-  exit 2
-fi
+for need in jupyter:jupyter-core jupyter-nbconvert:jupyter-nbconvert jupyter-kernelspec:jupyter-client; do
+  if ! command -v "${need%%:*}" >/dev/null 2>&1; then
+    echo "error: ${need%%:*} not found (Debian: apt-get install ${need#*:} python3-ipykernel python3-nbformat)" >&2
+    exit 2
+  fi
+done
 spec=notebooks/kernel/jupyter/kernels/touchpoints-kotlin/kernel.json
 if [[ ! -f "$spec" ]] || ! compgen -G "notebooks/kernel/lib/kotlin-jupyter-kernel-*.jar" >/dev/null; then
   notebooks/setup-kernel.sh

@@ -3,8 +3,9 @@
 # kotlin-jupyter-kernel from Maven Central) started on the job's classpath, so that notebooks call the project's own
 # classes with the same Spark and Delta as the job.
 #   notebooks/setup-kernel.sh            fetch the kernel jars, build the app jar, install the kernel spec
-# Needs: a JDK 17, Jupyter (Debian: apt-get install jupyter-nbconvert python3-ipykernel; or pip install
-# jupyterlab) and network access to Maven Central once; the kernel itself needs no network at run time.
+# Needs: a JDK 17, Jupyter (Debian: apt-get install jupyter-client jupyter-nbconvert python3-ipykernel
+# python3-nbformat; or pip install jupyterlab) and network access to Maven Central once; the kernel itself needs no
+# network at run time.
 # The spec is written to notebooks/kernel/jupyter/kernels/touchpoints-kotlin/ (run-all.sh uses it there through
 # JUPYTER_PATH) and installed for the current user when the `jupyter` command exists (JupyterLab then lists
 # "Kotlin (touchpoints)").
@@ -12,6 +13,14 @@ set -euo pipefail
 project="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$project"
 kernel_dir="$project/notebooks/kernel"
+
+# One error line naming the missing Debian package, before any download or build.
+for need in jupyter:jupyter-core jupyter-kernelspec:jupyter-client; do
+  if ! command -v "${need%%:*}" >/dev/null 2>&1; then
+    echo "error: ${need%%:*} not found (Debian: apt-get install ${need#*:}; or pip install jupyterlab)" >&2
+    exit 2
+  fi
+done
 
 shopt -s nullglob
 jars=("$kernel_dir"/lib/kotlin-jupyter-kernel-*.jar)
@@ -38,9 +47,5 @@ cat >"$spec/kernel.json" <<JSON
 }
 JSON
 echo "kernel spec written to $spec/kernel.json"
-if command -v jupyter >/dev/null 2>&1; then
-  jupyter kernelspec install --user --replace --name touchpoints-kotlin "$spec" >/dev/null
-  echo "kernel 'touchpoints-kotlin' installed for $(id -un): jupyter lab notebooks/ (or jupyter notebook) lists it"
-else
-  echo "jupyter not found: install it, then run this script again to register the kernel" >&2
-fi
+jupyter kernelspec install --user --replace --name touchpoints-kotlin "$spec" >/dev/null
+echo "kernel 'touchpoints-kotlin' installed for $(id -un): jupyter lab notebooks/ (or jupyter notebook) lists it"

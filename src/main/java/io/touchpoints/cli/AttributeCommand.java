@@ -1,8 +1,9 @@
 package io.touchpoints.cli;
 
 import io.touchpoints.config.JobConfig;
-import io.touchpoints.tables.TableNames;
 import io.touchpoints.pipeline.StageReporter;
+import io.touchpoints.pipeline.PipelineStage;
+import io.touchpoints.pipeline.RunRequest;
 import io.touchpoints.pipeline.TouchpointJob;
 import java.util.EnumSet;
 import org.apache.spark.sql.SparkSession;
@@ -39,14 +40,10 @@ final class AttributeCommand extends SparkCommand {
       if (options.input != null) {
         throw new ParameterException(spec.commandLine(), "give --paths or --input, not both");
       }
-      new TouchpointJob(spark, config, reporter).withPathFile(paths, separator)
-          .execute(name(), EnumSet.of(TouchpointJob.Stage.ATTRIBUTION));
-    } else if (options.input != null) {
-      new TouchpointJob(spark, config, reporter)
-          .execute(name(), EnumSet.of(TouchpointJob.Stage.JOURNEYS, TouchpointJob.Stage.ATTRIBUTION));
+      new TouchpointJob(spark, config, reporter).execute(
+          RunRequest.of(name(), EnumSet.of(PipelineStage.ATTRIBUTION)).withPathFile(paths, separator));
     } else {
-      new TouchpointJob(spark, onLatestRunDate(spark, config, TableNames.JOURNEYS), reporter)
-          .execute(name(), EnumSet.of(TouchpointJob.Stage.ATTRIBUTION));
+      return runStage(spark, config, PipelineStage.ATTRIBUTION);
     }
     return 0;
   }

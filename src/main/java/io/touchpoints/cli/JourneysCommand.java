@@ -1,8 +1,10 @@
 package io.touchpoints.cli;
 
 import io.touchpoints.config.JobConfig;
+import io.touchpoints.pipeline.PipelineStage;
 import io.touchpoints.pipeline.StageReporter;
 import io.touchpoints.pipeline.TouchpointJob;
+import java.util.EnumSet;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 
@@ -15,7 +17,7 @@ final class JourneysCommand extends SparkCommand {
 
   @Override
   int run(SparkSession spark, JobConfig config) {
-    new TouchpointJob(spark, config, new StageReporter(System.out)).runJourneys(name());
+    new TouchpointJob(spark, config, new StageReporter(System.out)).execute(name(), EnumSet.of(PipelineStage.JOURNEYS));
     return 0;
   }
 

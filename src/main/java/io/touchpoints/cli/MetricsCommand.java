@@ -1,7 +1,7 @@
 package io.touchpoints.cli;
 
 import io.touchpoints.config.JobConfig;
-import io.touchpoints.pipeline.TouchpointJob;
+import io.touchpoints.pipeline.PipelineStage;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 
@@ -14,7 +14,7 @@ final class MetricsCommand extends MetricsOptions.Command {
 
   @Override
   int run(SparkSession spark, JobConfig config) {
-    return runStage(spark, config, TouchpointJob.Stage.METRICS);
+    return runStage(spark, config, PipelineStage.METRICS);
   }
 
   @Override

@@ -1,8 +1,7 @@
 package io.touchpoints.cli;
 
 import io.touchpoints.config.JobConfig;
-import io.touchpoints.model.ModelSettings;
-import io.touchpoints.pipeline.TouchpointJob;
+import io.touchpoints.pipeline.PipelineStage;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,14 +31,12 @@ final class PredictCommand extends SparkCommand {
     if (topK != null) {
       adjusted = adjusted.with("model.top_k", topK);
     }
-    // Checked now, before any work: a bad model setting is bad usage (exit 2) naming the value.
-    ModelSettings.from(adjusted.raw().getConfig("model"));
     return adjusted;
   }
 
   @Override
   int run(SparkSession spark, JobConfig config) {
-    return runStage(spark, config, TouchpointJob.Stage.PREDICT);
+    return runStage(spark, config, PipelineStage.PREDICT);
   }
 
   @Override

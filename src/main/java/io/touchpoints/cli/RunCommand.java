@@ -2,6 +2,7 @@ package io.touchpoints.cli;
 
 import io.touchpoints.config.JobConfig;
 import io.touchpoints.pipeline.StageReporter;
+import io.touchpoints.pipeline.PipelineStage;
 import io.touchpoints.pipeline.TouchpointJob;
 import java.util.EnumSet;
 import org.apache.spark.sql.SparkSession;
@@ -18,7 +19,7 @@ final class RunCommand extends MetricsOptions.Command {
   int run(SparkSession spark, JobConfig config) {
     StageReporter reporter = new StageReporter(System.out);
     TouchpointJob job = new TouchpointJob(spark, config, reporter);
-    job.execute(name(), EnumSet.allOf(TouchpointJob.Stage.class));
+    job.execute(name(), EnumSet.allOf(PipelineStage.class));
     reporter.line("tables written under " + config.outputPath() + " for run date " + config.runDate());
     return 0;
   }

@@ -3,6 +3,7 @@ package io.touchpoints.cli;
 import io.touchpoints.config.JobConfig;
 import io.touchpoints.input.InputException;
 import io.touchpoints.tables.DeltaTables;
+import io.touchpoints.pipeline.PipelineStage;
 import io.touchpoints.pipeline.SparkSessionFactory;
 import io.touchpoints.pipeline.StageReporter;
 import io.touchpoints.pipeline.TouchpointJob;
@@ -45,11 +46,11 @@ abstract class SparkCommand implements Callable<Integer> {
    * Runs one stage as its own run: after the journeys stage when --input is given, else on the tables under
    * --output (the newest run date of {@code journeys} unless a run date is named).
    */
-  int runStage(SparkSession spark, JobConfig config, TouchpointJob.Stage stage) {
+  int runStage(SparkSession spark, JobConfig config, PipelineStage stage) {
     boolean fromInput = options.input != null;
     JobConfig effective = fromInput ? config : onLatestRunDate(spark, config, TableNames.JOURNEYS);
     new TouchpointJob(spark, effective, new StageReporter(System.out)).execute(name(),
-        fromInput ? EnumSet.of(TouchpointJob.Stage.JOURNEYS, stage) : EnumSet.of(stage));
+        fromInput ? EnumSet.of(PipelineStage.JOURNEYS, stage) : EnumSet.of(stage));
     return 0;
   }
 
@@ -67,6 +68,8 @@ abstract class SparkCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JobConfig config = adjust(options.resolve());
+    // Every stage's settings, before Spark starts: a bad value is exit 2 whichever stage would have read it.
+    TouchpointJob.validate(config);
     return run(startSession(config, options.session.master, name()), config);
   }
 }

@@ -3,15 +3,20 @@ package io.touchpoints.cli;
 import io.touchpoints.config.ConfigurationException;
 import io.touchpoints.input.InputException;
 import io.touchpoints.pipeline.AppVersion;
+import io.touchpoints.pipeline.RunFailedException;
+import io.touchpoints.tables.OutputLockedException;
 import java.io.PrintWriter;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Entry point of the touchpoints job ({@code jobs/touchpoints}, or {@code spark-submit --class} this class). A thin
- * main: parses the command line and maps failures to exit codes: 0 ok, 2 bad usage or bad input (nothing written),
- * 1 any other failure. An error always prints a one-line message first.
+ * main: parses the command line and maps failures to exit codes: 0 ok, 2 bad usage, settings or input (nothing
+ * written), 1 a failed run (its tables put back), 75 another run holds the output. An error prints one line first.
  */
 @Command(name = "touchpoints", mixinStandardHelpOptions = true, versionProvider = TouchpointsCli.Version.class,
     description = "Measures how well each customer touchpoint works: journeys, conversion, churn, satisfaction, "
@@ -37,7 +42,8 @@ public final class TouchpointsCli implements Runnable {
         anonymous_id      string     optional: identity stitching
         journey_id        string     optional: journeys are taken as given (e.g. a support case id)
         segment           string     optional: a grouping carried to the metrics
-      Exit codes: 0 ok, 2 bad usage or bad input (nothing written), 1 failure.""";
+      Exit codes: 0 ok, 2 bad usage, settings or input (nothing written), 1 failure (the run's tables put back as
+      they were), 75 another run is writing to the same output.""";
 
   /** Exit code for bad usage or input. */
   public static final int EXIT_BAD_INPUT = 2;
@@ -63,34 +69,57 @@ public final class TouchpointsCli implements Runnable {
     return execute(new PrintWriter(System.err, true), args);
   }
 
-  /** Runs a command line with error messages to {@code err}. */
+  /** Exit code when another run holds the output's lock (EX_TEMPFAIL: try again later). */
+  public static final int EXIT_LOCKED = 75;
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT,
+      description = "On failure, print the stack trace under the error line.")
+  boolean verbose;
+
+  /**
+   * Runs a command line with error messages to {@code err}: one {@code error:} line, then one hint line where there
+   * is one; the stack trace only with {@code --verbose}.
+   */
   public static int execute(PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new TouchpointsCli());
+    TouchpointsCli top = new TouchpointsCli();
+    boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+    CommandLine cli = new CommandLine(top);
     cli.setErr(err);
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof InputException || e instanceof ConfigurationException) {
-        err.println("error: " + e.getMessage());
-        err.flush();
-        return EXIT_BAD_INPUT;
-      }
-      err.println("error: " + describe(e));
-      e.printStackTrace(err);
-      err.println("error: " + describe(e));
+    cli.setParameterExceptionHandler((e, arguments) -> {
+      CommandLine command = e.getCommandLine();
+      err.println("error: " + e.getMessage());
+      err.println("hint: see `touchpoints " + (command.getParent() == null ? "" : command.getCommandName() + " ")
+          + "--help`" + (e instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()
+              ? "; did you mean " + String.join(" or ", u.getSuggestions()) + "?" : ""));
       err.flush();
-      return EXIT_FAILURE;
+      return EXIT_BAD_INPUT;
+    });
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      int code;
+      String hint = null;
+      if (e instanceof InputException || e instanceof ConfigurationException) {
+        code = EXIT_BAD_INPUT;
+      } else if (e instanceof OutputLockedException) {
+        code = EXIT_LOCKED;
+      } else if (e instanceof RunFailedException failed) {
+        code = EXIT_FAILURE;
+        hint = "the tables are as they were before the run (" + failed.restored() + "); details: `touchpoints runs "
+            + "--stages`" + (verbose ? "" : ", or add --verbose for the stack trace");
+      } else {
+        code = EXIT_FAILURE;
+        hint = verbose ? null : "add --verbose for the stack trace";
+      }
+      err.println("error: " + RunFailedException.describe(e));
+      if (hint != null) {
+        err.println("hint: " + hint);
+      }
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return code;
     });
     return cli.execute(args);
-  }
-
-  /** The exception's message, with its causes' messages: the first line a user reads. */
-  private static String describe(Throwable e) {
-    StringBuilder sb = new StringBuilder(e.getClass().getSimpleName()).append(": ").append(e.getMessage());
-    for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-      sb.append(" <- ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
-    }
-    String text = sb.toString();
-    int nl = text.indexOf('\n');
-    return nl < 0 ? text : text.substring(0, nl);
   }
 
   /** Version from the build. */

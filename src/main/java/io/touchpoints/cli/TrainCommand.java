@@ -1,8 +1,7 @@
 package io.touchpoints.cli;
 
 import io.touchpoints.config.JobConfig;
-import io.touchpoints.model.ModelSettings;
-import io.touchpoints.pipeline.TouchpointJob;
+import io.touchpoints.pipeline.PipelineStage;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,14 +40,12 @@ final class TrainCommand extends SparkCommand {
     if (minPrefix != null) {
       adjusted = adjusted.with("model.min_prefix", minPrefix);
     }
-    // Checked now, before any work: a bad model setting is bad usage (exit 2) naming the value.
-    ModelSettings.from(adjusted.raw().getConfig("model"));
     return adjusted;
   }
 
   @Override
   int run(SparkSession spark, JobConfig config) {
-    return runStage(spark, config, TouchpointJob.Stage.MODEL);
+    return runStage(spark, config, PipelineStage.MODEL);
   }
 
   @Override

@@ -45,6 +45,8 @@ public record JobConfig(
 
   public static final String ROOT = "touchpoints";
   private static final String DEFAULTS_RESOURCE = "io/touchpoints/defaults/touchpoints.conf";
+  /** Sections whose keys are the user's own (touchpoint names, Spark settings): any key is accepted there. */
+  private static final List<String> OPEN_SECTIONS = List.of("taxonomy", "spark");
 
   /** Bounds on validated values. */
   public record ValidationSettings(Duration maxFuture, int csatMin, int csatMax, int npsMin, int npsMax) {
@@ -123,7 +125,9 @@ public record JobConfig(
       }
     }
     try {
-      return fromConfig(config.resolve().getConfig(ROOT), sparkOverrides);
+      Config resolved = config.resolve();
+      SettingKeys.requireKnown(defaults.getConfig(ROOT), resolved, OPEN_SECTIONS);
+      return fromConfig(resolved.getConfig(ROOT), sparkOverrides);
     } catch (ConfigException e) {
       throw new ConfigurationException("bad configuration: " + e.getMessage());
     }

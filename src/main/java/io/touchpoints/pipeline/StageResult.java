@@ -22,6 +22,8 @@ public record StageResult(
     String message) {
 
   public static final String OK = "ok";
+  /** A run's first ledger row; its last is ok or failed (a run killed outright is closed by the next writing run). */
+  public static final String STARTED = "started";
   public static final String FAILED = "failed";
   /** The stage had nothing it could work on (e.g. the model on a log of one-touch journeys); message says why. */
   public static final String SKIPPED = "skipped";

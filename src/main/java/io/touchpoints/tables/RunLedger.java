@@ -53,6 +53,21 @@ public final class RunLedger {
   /** Delta versions of the tables a stage read (before writing them) and wrote (after its last write). */
   public record TableVersions(Map<String, Long> read, Map<String, Long> written) {
     public static final TableVersions NONE = new TableVersions(Map.of(), Map.of());
+
+    /** A run's versions from its stages': each table as first read before the run wrote it, and as last written. */
+    public static TableVersions span(List<TableVersions> stages) {
+      Map<String, Long> read = new TreeMap<>();
+      Map<String, Long> written = new TreeMap<>();
+      for (TableVersions v : stages) {
+        v.read().forEach((table, version) -> {
+          if (!written.containsKey(table)) {
+            read.putIfAbsent(table, version);
+          }
+        });
+        written.putAll(v.written());
+      }
+      return new TableVersions(read, written);
+    }
   }
 
   private RunLedger() {}

@@ -179,4 +179,30 @@ class JobConfigTest {
         .as("spark tuning is not part of the job's settings").isEqualTo(base.hash());
     assertThat(base.toJson()).as("settings JSON").contains("\"session_gap\":\"30m\"").doesNotContain("spark.sql");
   }
+
+  @Test
+  void unknownKeysAreRejectedWithTheNearestKnownOne() throws IOException {
+    assertThatThrownBy(() -> load("metrics.confidnce=0.9")).isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("unknown setting 'metrics.confidnce'")
+        .hasMessageContaining("did you mean 'metrics.confidence'?");
+    assertThatThrownBy(() -> load("model.confidence=0.9")).as("a key under the wrong section")
+        .hasMessageContaining("did you mean 'metrics.confidence'?");
+    assertThatThrownBy(() -> load("model.holdout={a=1}")).as("an object where a value belongs")
+        .hasMessageContaining("unknown setting 'model.holdout.a'");
+    Path file = tmp.resolve("user.conf");
+    Files.writeString(file, "touchpoints { journey { sesion_gap = 10m } }\nmetrics { confidence = 0.9 }\n");
+    assertThatThrownBy(() -> JobConfig.load(file, List.of(), Map.of())).as("a key outside touchpoints { }")
+        .hasMessageContaining("unknown setting 'metrics'");
+    Files.writeString(file, "touchpoints { journey { sesion_gap = 10m } }\n");
+    assertThatThrownBy(() -> JobConfig.load(file, List.of(), Map.of()))
+        .hasMessageContaining("did you mean 'journey.session_gap'?");
+  }
+
+  @Test
+  void theTaxonomyAndSparkSectionsTakeKeysOfTheirOwn() {
+    JobConfig c = load("taxonomy.podcast={channel=owned, stage=pre_purchase}",
+        "spark.sql.files.maxPartitionBytes=64m");
+    assertThat(c.taxonomy()).containsKey("podcast");
+    assertThat(c.sparkSettings()).containsEntry("spark.sql.files.maxPartitionBytes", "64m");
+  }
 }

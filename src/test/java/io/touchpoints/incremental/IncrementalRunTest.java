@@ -10,6 +10,8 @@ import io.touchpoints.input.EventColumns;
 import io.touchpoints.input.EventValidator;
 import io.touchpoints.input.InputException;
 import io.touchpoints.pipeline.StageReporter;
+import io.touchpoints.pipeline.PipelineStage;
+import io.touchpoints.pipeline.Reconciliation;
 import io.touchpoints.pipeline.TouchpointJob;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.TableNames;
@@ -103,7 +105,7 @@ class IncrementalRunTest extends SparkTestBase {
         options);
   }
 
-  private TouchpointJob.Reconciliation run(JobConfig config, Set<TouchpointJob.Stage> stages) {
+  private Reconciliation run(JobConfig config, Set<PipelineStage> stages) {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     return new TouchpointJob(session(), config, new StageReporter(quiet)).execute("test", stages);
   }
@@ -132,12 +134,12 @@ class IncrementalRunTest extends SparkTestBase {
     Path full = dir.resolve("full-out");
     String last = DATES.get(DATES.size() - 1);
 
-    List<TouchpointJob.Reconciliation> nights = new ArrayList<>();
+    List<Reconciliation> nights = new ArrayList<>();
     for (String date : DATES) {
       nights.add(run(config(night(input, date), inc, date, true), date.equals(last)
-          ? EnumSet.allOf(TouchpointJob.Stage.class) : EnumSet.of(TouchpointJob.Stage.JOURNEYS)));
+          ? EnumSet.allOf(PipelineStage.class) : EnumSet.of(PipelineStage.JOURNEYS)));
     }
-    run(config(input, full, last, false), EnumSet.allOf(TouchpointJob.Stage.class));
+    run(config(input, full, last, false), EnumSet.allOf(PipelineStage.class));
 
     DeltaTables incTables = new DeltaTables(session(), inc.toString());
     DeltaTables fullTables = new DeltaTables(session(), full.toString());
@@ -163,17 +165,17 @@ class IncrementalRunTest extends SparkTestBase {
     assertThat(incTables.read(TableNames.JOURNEYS).filter(col("customer_id").equalTo("anon:a9")).count())
         .as("journeys left under the anonymous id").isZero();
     // Night 3: 5 rows, one an exact duplicate of night 2's conversion; night 4: 2 quarantined... counted.
-    assertThat(nights.get(2)).as("night 3").isEqualTo(new TouchpointJob.Reconciliation(5, 4, 0, 1,
+    assertThat(nights.get(2)).as("night 3").isEqualTo(new Reconciliation(5, 4, 0, 1,
         nights.get(2).journeys(), nights.get(2).paths()));
     assertThat(nights.get(3).quarantined()).as("night 4 quarantined").isEqualTo(1);
 
     // Re-running the last date leaves every table (but the ledger) as one run left it, in both modes.
-    Set<TouchpointJob.Stage> all = EnumSet.allOf(TouchpointJob.Stage.class);
+    Set<PipelineStage> all = EnumSet.allOf(PipelineStage.class);
     Map<String, List<String>> onceFull = snapshot(full);
     run(config(input, full, last, false), all);
     assertThat(snapshot(full)).as("full mode, date run twice").isEqualTo(onceFull);
     Map<String, List<String>> onceInc = snapshot(inc);
-    TouchpointJob.Reconciliation again = run(config(night(input, last), inc, last, true), all);
+    Reconciliation again = run(config(night(input, last), inc, last, true), all);
     assertThat(snapshot(inc)).as("incremental mode, date run twice").isEqualTo(onceInc);
     assertThat(again.kept()).as("new events on the re-run").isZero();
     assertThat(incTables.read(TableNames.RUNS).filter(col("stage").equalTo("run")).count())
@@ -183,15 +185,15 @@ class IncrementalRunTest extends SparkTestBase {
     Path fifth = dir.resolve("night-2024-03-05.csv");
     Files.writeString(fifth, HEADER + "c1,2024-03-01T23:59:59Z,email,interaction,,,,,,\n"
         + "c1,2024-03-02T00:00:00Z,web_visit,interaction,,,,,,\n", StandardCharsets.UTF_8);
-    TouchpointJob.Reconciliation counts = run(config(fifth, inc, "2024-03-05", true),
-        EnumSet.of(TouchpointJob.Stage.JOURNEYS));
+    Reconciliation counts = run(config(fifth, inc, "2024-03-05", true),
+        EnumSet.of(PipelineStage.JOURNEYS));
     assertThat(counts.quarantined()).as("too late").isEqualTo(1);
     assertThat(counts.kept()).as("three days late, on time").isEqualTo(1);
     assertThat(rows(incTables.readRunDate(TableNames.QUARANTINE, java.time.LocalDate.parse("2024-03-05"))
         .select(EventValidator.REASON))).containsExactly("{\"reason\":\"TOO_LATE\"}");
 
     // A full run on the incremental folder rebuilds the whole current state from its input (the four nights).
-    run(config(input, inc, "2024-03-06", false), EnumSet.of(TouchpointJob.Stage.JOURNEYS));
+    run(config(input, inc, "2024-03-06", false), EnumSet.of(PipelineStage.JOURNEYS));
     assertThat(incTables.layout(TableNames.JOURNEYS)).as("layout after a full rebuild")
         .isEqualTo(DeltaTables.Layout.CURRENT);
     assertThat(rows(incTables.read(TableNames.JOURNEYS), TableNames.RUN_DATE)).as("journeys after a full rebuild")
@@ -203,10 +205,10 @@ class IncrementalRunTest extends SparkTestBase {
     Path dir = newTempDir("layout");
     Path input = writeNights(dir);
     Path out = dir.resolve("out");
-    run(config(night(input, "2024-03-01"), out, "2024-03-01", false), EnumSet.of(TouchpointJob.Stage.JOURNEYS));
+    run(config(night(input, "2024-03-01"), out, "2024-03-01", false), EnumSet.of(PipelineStage.JOURNEYS));
     long version = new DeltaTables(session(), out.toString()).version(TableNames.EVENTS);
     assertThatThrownBy(() -> run(config(night(input, "2024-03-02"), out, "2024-03-02", true),
-        EnumSet.of(TouchpointJob.Stage.JOURNEYS)))
+        EnumSet.of(PipelineStage.JOURNEYS)))
         .isInstanceOf(InputException.class).hasMessageContaining("full runs");
     assertThat(new DeltaTables(session(), out.toString()).version(TableNames.EVENTS)).as("nothing written")
         .isEqualTo(version);

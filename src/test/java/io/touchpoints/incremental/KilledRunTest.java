@@ -3,9 +3,11 @@ package io.touchpoints.incremental;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.round;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.touchpoints.config.JobConfig;
 import io.touchpoints.pipeline.StageReporter;
+import io.touchpoints.pipeline.PipelineStage;
 import io.touchpoints.pipeline.TouchpointJob;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.TableNames;
@@ -43,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * kill -9 in the middle of an incremental run: the job runs as a child JVM ({@code TouchpointsCli run --incremental})
  * and is killed with {@link Process#destroyForcibly()} at chosen points (right after the journeys MERGE commits,
  * before the events MERGE; and right after the metrics table commits, mid-pipeline). Each time every table must read
- * at a committed version, and a re-run of the night must leave every table equal to an uninterrupted run's.
+ * at a committed version; the next writing run must undo the killed run first (every table as before it), and a
+ * re-run of the night must leave every table equal to an uninterrupted run's.
  */
 @Tag("production")
 class KilledRunTest extends SparkTestBase {
@@ -75,7 +78,7 @@ class KilledRunTest extends SparkTestBase {
   private void runHere(Path input, Path output, String runDate) {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     new TouchpointJob(session(), config(input, output, runDate), new StageReporter(quiet))
-        .execute("test", EnumSet.allOf(TouchpointJob.Stage.class));
+        .execute("test", EnumSet.allOf(PipelineStage.class));
   }
 
   /** Every table but the ledger, as sorted JSON lines (doubles to 9 places). */
@@ -214,6 +217,25 @@ class KilledRunTest extends SparkTestBase {
         assertThat(afterKill.get(TableNames.EVENTS)).as("events untouched before their MERGE")
             .isEqualTo(before.get(TableNames.EVENTS));
       }
+
+      // The next writing run first undoes the killed one and says so; this one then fails after its first write
+      // and undoes itself too, so the tables must be exactly those before the killed run.
+      ByteArrayOutputStream printed = new ByteArrayOutputStream();
+      PrintStream failAtIngest = new PrintStream(printed, true, StandardCharsets.UTF_8) {
+        @Override
+        public PrintStream printf(java.util.Locale l, String format, Object... args) {
+          if (args.length > 0 && "ingest".equals(args[0])) {
+            throw new IllegalStateException("injected failure after ingest");
+          }
+          return super.printf(l, format, args);
+        }
+      };
+      assertThatThrownBy(() -> new TouchpointJob(session(), config(night2, out, "2024-03-02"),
+          new StageReporter(failAtIngest)).execute("test", EnumSet.allOf(PipelineStage.class)))
+          .hasMessageContaining("injected failure");
+      assertThat(printed.toString(StandardCharsets.UTF_8)).as("the killed run is named as undone")
+          .contains("did not finish (killed?): undone before this run");
+      assertThat(contents(out)).as("tables after undoing the kill at " + point.getKey()).isEqualTo(before);
 
       runHere(night2, out, "2024-03-02");
       assertThat(contents(out)).as("re-run after the kill at " + point.getKey()).isEqualTo(expected);

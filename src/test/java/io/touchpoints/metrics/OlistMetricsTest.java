@@ -12,6 +12,7 @@ import io.touchpoints.config.JobConfig;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.TableNames;
 import io.touchpoints.pipeline.StageReporter;
+import io.touchpoints.pipeline.PipelineStage;
 import io.touchpoints.pipeline.TouchpointJob;
 import io.touchpoints.testing.SharedData;
 import io.touchpoints.testing.SparkTestBase;
@@ -42,7 +43,7 @@ class OlistMetricsTest extends SparkTestBase {
     options.put("run_date", "2018-12-31");
     JobConfig config = JobConfig.load(null, List.of(), options);
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    new TouchpointJob(session(), config, new StageReporter(quiet)).execute("test", EnumSet.of(TouchpointJob.Stage.JOURNEYS, TouchpointJob.Stage.METRICS));
+    new TouchpointJob(session(), config, new StageReporter(quiet)).execute("test", EnumSet.of(PipelineStage.JOURNEYS, PipelineStage.METRICS));
 
     // The direct count, with plain Spark on the raw files.
     Dataset<Row> leads = session().read().option("header", "true").csv(data.resolve("leads.csv").toString());

@@ -10,6 +10,7 @@ import io.touchpoints.generate.SyntheticLogGenerator;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.TableNames;
 import io.touchpoints.pipeline.StageReporter;
+import io.touchpoints.pipeline.PipelineStage;
 import io.touchpoints.pipeline.TouchpointJob;
 import io.touchpoints.testing.SparkTestBase;
 import java.util.EnumSet;
@@ -56,7 +57,7 @@ class PlantedTruthMetricsTest extends SparkTestBase {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     JobConfig config = base.with("input.path", dir.resolve("log").resolve("events").toString())
         .with("input.format", "parquet").withRunDate(settings.endDate());
-    new TouchpointJob(session(), config, new StageReporter(quiet)).execute("test", EnumSet.of(TouchpointJob.Stage.JOURNEYS));
+    new TouchpointJob(session(), config, new StageReporter(quiet)).execute("test", EnumSet.of(PipelineStage.JOURNEYS));
     plain = touchpointRows(config, 0.95);
     familyWise = touchpointRows(config.with("metrics.confidence", 1 - 0.05 / 30), 1 - 0.05 / 30);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.touchpoints.config.JobConfig;
 import io.touchpoints.generate.PlantedTruth;
 import io.touchpoints.pipeline.StageReporter;
+import io.touchpoints.pipeline.PipelineStage;
 import io.touchpoints.pipeline.TouchpointJob;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.TableNames;
@@ -41,7 +42,7 @@ class PlantedNextTouchpointTest extends SparkTestBase {
     JobConfig config = JobConfig.load(null, List.of(), options);
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     new TouchpointJob(session(), config, new StageReporter(quiet))
-        .execute("test", EnumSet.of(TouchpointJob.Stage.JOURNEYS, TouchpointJob.Stage.MODEL));
+        .execute("test", EnumSet.of(PipelineStage.JOURNEYS, PipelineStage.MODEL));
 
     DeltaTables tables = new DeltaTables(session(), config.outputPath());
     Map<String, Double> top1 = new HashMap<>();

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -58,9 +59,9 @@ class TouchpointJobTest extends SparkTestBase {
     return JobConfig.load(null, List.of(), options);
   }
 
-  private TouchpointJob.Reconciliation run(JobConfig config) {
+  private Reconciliation run(JobConfig config) {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    return new TouchpointJob(session(), config, new StageReporter(quiet)).runJourneys("test");
+    return new TouchpointJob(session(), config, new StageReporter(quiet)).execute("test", EnumSet.of(PipelineStage.JOURNEYS));
   }
 
   private static Path write(Path dir, String name, String text) throws IOException {
@@ -73,10 +74,10 @@ class TouchpointJobTest extends SparkTestBase {
   void mixedGoodAndBadRowsReconcileExactly() throws IOException {
     Path dir = newTempDir("mixed");
     Path input = write(dir, "events.csv", MIXED);
-    TouchpointJob.Reconciliation counts = run(config(input, dir.resolve("out"), "2024-06-01"));
+    Reconciliation counts = run(config(input, dir.resolve("out"), "2024-06-01"));
 
     // 17 rows: 9 with one problem each, one exact duplicate, 7 clean events in 3 journeys.
-    assertThat(counts).as("reconciliation").isEqualTo(new TouchpointJob.Reconciliation(17, 7, 9, 1, 3, 3));
+    assertThat(counts).as("reconciliation").isEqualTo(new Reconciliation(17, 7, 9, 1, 3, 3));
     DeltaTables tables = new DeltaTables(session(), dir.resolve("out").toString());
     Map<String, Long> reasons = tables.readRunDate(TableNames.QUARANTINE, null).collectAsList().stream()
         .collect(Collectors.groupingBy(r -> r.<String>getAs(EventValidator.REASON), Collectors.counting()));
@@ -141,7 +142,7 @@ class TouchpointJobTest extends SparkTestBase {
 
     JobConfig config = config(dir.resolve("log").resolve(SyntheticLogGenerator.EVENTS_DIR), dir.resolve("out"),
         settings.endDate().toString());
-    TouchpointJob.Reconciliation counts = run(config);
+    Reconciliation counts = run(config);
 
     assertThat(counts.read()).as("rows read").isEqualTo(truth.realised().rowsWritten());
     assertThat(counts.duplicates()).as("duplicates").isEqualTo(truth.realised().duplicateRows());

@@ -14,6 +14,8 @@ import io.touchpoints.config.JobConfig;
 import io.touchpoints.input.EventReader;
 import io.touchpoints.input.SourceMapping;
 import io.touchpoints.pipeline.StageReporter;
+import io.touchpoints.pipeline.PipelineStage;
+import io.touchpoints.pipeline.RunRequest;
 import io.touchpoints.pipeline.TouchpointJob;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.TableNames;
@@ -109,7 +111,7 @@ class PseudonymizerTest extends SparkTestBase {
         "attribution.markov_orders=[1]"), options);
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     new TouchpointJob(session(), config, new StageReporter(new PrintStream(printed, true, StandardCharsets.UTF_8)))
-        .withEnvironment(ENV).execute("test", EnumSet.allOf(TouchpointJob.Stage.class));
+        .execute(RunRequest.of("test", EnumSet.allOf(PipelineStage.class)).withEnvironment(ENV));
 
     DeltaTables tables = new DeltaTables(session(), out.toString());
     StringBuilder everything = new StringBuilder(printed.toString(StandardCharsets.UTF_8));

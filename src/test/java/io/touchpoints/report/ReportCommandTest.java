@@ -28,6 +28,14 @@ import org.junit.jupiter.api.Test;
 class ReportCommandTest extends SparkTestBase {
 
   @Test
+  void aWholeRunPrintsNoSparkDeltaOrMllibWarnings() {
+    // Noise a user cannot act on is silenced logger by logger in conf/log4j2.properties; what remains would be news.
+    // Tests run commands in-process on one shared session, which Spark notes on each command; a user's JVM has one.
+    assertThat(ReportFixture.runWarnings().stream().filter(line -> !line.contains("Using an existing Spark")))
+        .as("WARN/ERROR lines of Spark, Delta, Hadoop and MLlib").isEmpty();
+  }
+
+  @Test
   void reportShowsEverySectionWithFiguresFromTheTables() throws IOException {
     Path out = ReportFixture.output();
     ReportFixture.cli("report", "--output", out.toString());

@@ -9,6 +9,8 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import io.touchpoints.testing.LogWarnings;
 
 /**
  * One small generated run (300 customers, every stage) shared by the report tests of this JVM: the tables are
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 final class ReportFixture {
 
   private static Path output;
+  private static List<String> warnings;
 
   private ReportFixture() {}
 
@@ -35,14 +38,23 @@ final class ReportFixture {
         Path dir = Files.createTempDirectory("touchpoints-report");
         cli("generate", "--customers", "300", "--days", "120", "--seed", "11", "--output",
             dir.resolve("data").toString(), "--format", "csv");
-        cli("run", "--input", dir.resolve("data/events").toString(), "--format", "csv", "--output",
-            dir.resolve("out").toString(), "--run-date", "2026-01-31",
-            "--conf", "attribution.bootstrap_replicates=10", "--conf", "attribution.markov_orders=[1,2]");
+        try (LogWarnings collected = LogWarnings.collect()) {
+          cli("run", "--input", dir.resolve("data/events").toString(), "--format", "csv", "--output",
+              dir.resolve("out").toString(), "--run-date", "2026-01-31",
+              "--conf", "attribution.bootstrap_replicates=10", "--conf", "attribution.markov_orders=[1,2]");
+          warnings = collected.lines();
+        }
         output = dir.resolve("out");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     return output;
+  }
+
+  /** The WARN and ERROR lines of Spark, Delta, Hadoop and MLlib during the shared run (after the log settings). */
+  static synchronized List<String> runWarnings() {
+    output();
+    return warnings;
   }
 }

@@ -1,0 +1,46 @@
+package io.touchpoints.pipeline;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a command asks of a run: the stages, in registry order whatever the set's order, and the few inputs that are
+ * options of one command rather than settings.
+ *
+ * @param command the CLI command, for the ledger
+ * @param stages the stages to run
+ * @param pathFile aggregated path file that attribution reads instead of the journeys (null: the journeys)
+ * @param pathSeparator field separator of {@code pathFile}
+ * @param environment where the pseudonymization salt is read from
+ */
+public record RunRequest(String command, Set<PipelineStage> stages, String pathFile, String pathSeparator,
+    Map<String, String> environment) {
+
+  public RunRequest {
+    stages = stages.isEmpty() ? EnumSet.noneOf(PipelineStage.class) : EnumSet.copyOf(stages);
+    pathSeparator = pathSeparator == null ? "," : pathSeparator;
+    environment = Map.copyOf(environment);
+  }
+
+  public static RunRequest of(String command, Set<PipelineStage> stages) {
+    return new RunRequest(command, stages, null, ",", System.getenv());
+  }
+
+  public boolean runs(PipelineStage stage) {
+    return stages.contains(stage);
+  }
+
+  /** Every stage of the pipeline: a full {@code run}. */
+  public boolean isWholePipeline() {
+    return stages.equals(EnumSet.allOf(PipelineStage.class));
+  }
+
+  public RunRequest withPathFile(String file, String separator) {
+    return new RunRequest(command, stages, file, separator, environment);
+  }
+
+  public RunRequest withEnvironment(Map<String, String> env) {
+    return new RunRequest(command, stages, pathFile, pathSeparator, env);
+  }
+}

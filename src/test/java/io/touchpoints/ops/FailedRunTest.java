@@ -1,0 +1,175 @@
+package io.touchpoints.ops;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.touchpoints.cli.TouchpointsCli;
+import io.touchpoints.config.JobConfig;
+import io.touchpoints.model.ModelStore;
+import io.touchpoints.pipeline.PipelineStage;
+import io.touchpoints.pipeline.RunFailedException;
+import io.touchpoints.pipeline.StageReporter;
+import io.touchpoints.pipeline.TouchpointJob;
+import io.touchpoints.tables.DeltaTables;
+import io.touchpoints.tables.OutputLock;
+import io.touchpoints.tables.TableNames;
+import io.touchpoints.testing.SparkTestBase;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run is one unit: a run that fails in any stage after it has written leaves every table, the saved model and its
+ * {@code latest} pointer as they were before it, records a {@code failed} run naming the stage, and exits 1; bad
+ * settings and missing files are found before anything is written (exit 2); a second writer is refused (exit 75).
+ * Failures are injected after each stage has committed (its progress line), through the reporter.
+ */
+class FailedRunTest extends SparkTestBase {
+
+  private static final String HEADER = "customer_id,event_time,touchpoint,event_type,revenue,event_id,anonymous_id\n";
+  private static final String FIRST = HEADER
+      + "c1,2024-03-01T09:00:00Z,email,interaction,,,\n"
+      + "c1,2024-03-01T09:10:00Z,web_visit,interaction,,,\n"
+      + "c1,2024-03-01T09:20:00Z,checkout,conversion,30,,\n"
+      + "c2,2024-03-01T11:00:00Z,paid_search,interaction,,,\n"
+      + "c2,2024-03-01T11:30:00Z,web_visit,interaction,,,\n"
+      + "c3,2024-03-02T10:00:00Z,social,interaction,,,\n"
+      + "c3,2024-03-02T10:05:00Z,email,interaction,,,\n"
+      + "c3,2024-03-02T10:09:00Z,checkout,conversion,12,,\n"
+      + "c4,2024-03-03T08:00:00Z,email,interaction,,,\n"
+      + "c4,2024-03-03T08:01:00Z,web_visit,interaction,,,\n"
+      + "bad-row,not a time,email,interaction,,,\n";
+  /** A second night of the same run date with other rows: any table it wrote and kept would differ. */
+  private static final String SECOND = FIRST.replace("c4,", "c5,").replace("web_visit", "chatbot")
+      + "c6,2024-03-03T09:00:00Z,paid_search,interaction,,,\n";
+  private static final List<String> SETTINGS = List.of("attribution.bootstrap_replicates=2",
+      "attribution.markov_orders=[1]", "attribution.order_fit_holdout=0", "model.max_iter=5");
+
+  private static JobConfig config(Path input, Path output) {
+    Map<String, Object> options = new HashMap<>();
+    options.put("input.path", input.toString());
+    options.put("output.path", output.toString());
+    options.put("run_date", "2024-03-04");
+    return JobConfig.load(null, SETTINGS, options);
+  }
+
+  /** A reporter that fails when {@code stage} reports its progress line, that is once it has committed. */
+  private static StageReporter failingAt(String stage) {
+    return new StageReporter(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8) {
+      @Override
+      public PrintStream printf(Locale l, String format, Object... args) {
+        if (args.length > 0 && stage.equals(args[0])) {
+          throw new IllegalStateException("injected failure after " + stage);
+        }
+        return super.printf(l, format, args);
+      }
+    });
+  }
+
+  private static Map<String, byte[]> modelFiles(Path output) throws IOException {
+    Map<String, byte[]> files = new HashMap<>();
+    Path models = output.resolve(ModelStore.FOLDER);
+    try (Stream<Path> all = Files.walk(models)) {
+      for (Path p : all.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+          .toList()) {
+        files.put(models.relativize(p).toString(), Files.readAllBytes(p));
+      }
+    }
+    return files;
+  }
+
+  @Test
+  void aRunThatFailsAfterAnyStageWroteLeavesEveryTableAndTheModelAsBefore() throws IOException {
+    Path dir = newTempDir("failed-run");
+    Path first = Files.writeString(dir.resolve("first.csv"), FIRST);
+    Path second = Files.writeString(dir.resolve("second.csv"), SECOND);
+    Path output = dir.resolve("out");
+    new TouchpointJob(session(), config(first, output), failingAt("none"))
+        .execute("test", EnumSet.allOf(PipelineStage.class));
+    Map<String, TableContents> before = TableContents.readAll(session(), output);
+    Map<String, byte[]> modelBefore = modelFiles(output);
+    assertThat(before).containsKeys(TableNames.QUARANTINE, TableNames.EVENTS, TableNames.TOUCHPOINT_METRICS,
+        TableNames.ATTRIBUTION, TableNames.MODEL_METRICS, TableNames.NEXT_TOUCHPOINT);
+
+    // "ingest": quarantine written, events not yet; then after each later stage's commit.
+    for (String stage : List.of("ingest", "journeys", "metrics", "attribution", "model", "predict")) {
+      TouchpointJob job = new TouchpointJob(session(), config(second, output), failingAt(stage));
+      assertThatThrownBy(() -> job.execute("test", EnumSet.allOf(PipelineStage.class)))
+          .as("failure after %s", stage).isInstanceOf(RunFailedException.class)
+          .hasMessageContaining("injected failure after " + stage);
+      TableContents.assertSame(before, TableContents.readAll(session(), output), "after a failure in " + stage);
+      assertThat(modelFiles(output)).as("model files after a failure in %s", stage)
+          .containsOnlyKeys(modelBefore.keySet())
+          .allSatisfy((file, bytes) -> assertThat(bytes).as(file).isEqualTo(modelBefore.get(file)));
+      Row run = new DeltaTables(session(), output.toString()).read(TableNames.RUNS)
+          .filter(col("stage").equalTo("run")).orderBy(col("started_at").desc()).first();
+      assertThat(run.<String>getAs("status")).isEqualTo("failed");
+      assertThat(run.<String>getAs("message")).contains("injected failure after " + stage).contains("restored");
+    }
+    assertThat(output.resolve("_touchpoints/runs")).as("no journal left behind").isEmptyDirectory();
+  }
+
+  @Test
+  void problemsFoundBeforeTheFirstWriteExitTwoAndWriteNothing() throws IOException {
+    Path dir = newTempDir("preflight");
+    Path input = Files.writeString(dir.resolve("e.csv"), FIRST);
+    String out = dir.resolve("out").toString();
+    Map<String, String[]> cases = Map.of(
+        "metrics.confidence", new String[] {"run", "--input", input.toString(), "--output", out,
+            "--conf", "metrics.confidnce=0.9"},
+        "metrics.confidence must be between", new String[] {"run", "--input", input.toString(), "--output", out,
+            "--conf", "metrics.confidence=2"},
+        "holdout file not found", new String[] {"train", "--input", input.toString(), "--output", out,
+            "--holdout", dir.resolve("missing.txt").toString()},
+        "no trained model", new String[] {"predict", "--input", input.toString(), "--output", out});
+    cases.forEach((message, args) -> {
+      StringWriter err = new StringWriter();
+      int code = TouchpointsCli.execute(new PrintWriter(err, true), args);
+      assertThat(code).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(err.toString()).as(String.join(" ", args)).startsWith("error: ").contains(message);
+      assertThat(Files.exists(Path.of(out))).as("output written by %s", String.join(" ", args)).isFalse();
+    });
+    StringWriter typo = new StringWriter();
+    TouchpointsCli.execute(new PrintWriter(typo, true), "run", "--conf", "metrics.confidnce=0.9");
+    assertThat(typo.toString()).contains("did you mean 'metrics.confidence'");
+  }
+
+  @Test
+  void aSecondWriterIsRefusedWithExitCode75() throws IOException {
+    Path dir = newTempDir("locked");
+    Path input = Files.writeString(dir.resolve("e.csv"), FIRST);
+    Path out = dir.resolve("out");
+    try (OutputLock held = OutputLock.acquire(out.toString(), "a test")) {
+      StringWriter err = new StringWriter();
+      int code = TouchpointsCli.execute(new PrintWriter(err, true), "journeys", "--input", input.toString(),
+          "--output", out.toString());
+      assertThat(code).isEqualTo(75);
+      assertThat(err.toString()).startsWith("error: another run is writing to " + out).contains("a test");
+    }
+  }
+
+  @Test
+  void parserErrorsPrintOneErrorLineAndAHint() {
+    StringWriter err = new StringWriter();
+    assertThat(TouchpointsCli.execute(new PrintWriter(err, true), "rnu")).isEqualTo(2);
+    assertThat(err.toString()).startsWith("error: ").contains("hint: ").contains("run");
+    StringWriter twice = new StringWriter();
+    assertThat(TouchpointsCli.execute(new PrintWriter(twice, true), "journeys", "--output", "a", "--output", "b"))
+        .isEqualTo(2);
+    assertThat(twice.toString()).startsWith("error: ").contains("--output");
+  }
+}
