@@ -12,10 +12,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,7 +89,7 @@ class AttributionAxiomsTest {
   /** Seeded paths over 2 to 6 channels, 1 to 6 touches, some never converting. */
   private static List<TimedPath> generated(SplittableRandom random, int maxLength) {
     List<String> channels = new ArrayList<>(CHANNELS);
-    Collections.shuffle(channels, new java.util.Random(random.nextLong()));
+    Collections.shuffle(channels, new Random(random.nextLong()));
     channels = channels.subList(0, 2 + random.nextInt(5));
     List<TimedPath> paths = new ArrayList<>();
     int count = 1 + random.nextInt(25);
@@ -117,13 +121,22 @@ class AttributionAxiomsTest {
     return 1e-9 * Math.max(1, total);
   }
 
-  @Test
-  void creditsSumToThePathsConversionsAndValue() {
-    SplittableRandom random = new SplittableRandom(1701);
+  /** Runs a check on every model's credits for each of {@link #CASES} seeded generated path sets. */
+  private static void forEveryCase(long seed, Check check) {
+    SplittableRandom random = new SplittableRandom(seed);
     for (int c = 0; c < CASES; c++) {
       List<TimedPath> paths = generated(random, 6);
-      assertEfficient(paths, everyModel(paths, DIRECT), "case " + c);
+      check.holds(paths, everyModel(paths, DIRECT), "case " + c);
     }
+  }
+
+  private interface Check {
+    void holds(List<TimedPath> paths, Map<String, Map<String, double[]>> models, String what);
+  }
+
+  @Test
+  void creditsSumToThePathsConversionsAndValue() {
+    forEveryCase(1701, AttributionAxiomsTest::assertEfficient);
   }
 
   private static void assertEfficient(List<TimedPath> paths, Map<String, Map<String, double[]>> models, String what) {
@@ -167,17 +180,13 @@ class AttributionAxiomsTest {
 
   @Test
   void noTouchpointGetsMoreThanItsPathsNorANegativeCredit() {
-    SplittableRandom random = new SplittableRandom(1703);
-    for (int c = 0; c < CASES; c++) {
-      List<TimedPath> paths = generated(random, 6);
-      assertBounded(paths, everyModel(paths, DIRECT), "case " + c);
-    }
+    forEveryCase(1703, AttributionAxiomsTest::assertBounded);
   }
 
   private static void assertBounded(List<TimedPath> paths, Map<String, Map<String, double[]>> models, String what) {
     Map<String, double[]> containing = new HashMap<>();
     for (TimedPath p : paths) {
-      for (String t : new java.util.TreeSet<>(p.path().touchpoints())) {
+      for (String t : new TreeSet<>(p.path().touchpoints())) {
         double[] sums = containing.computeIfAbsent(t, k -> new double[2]);
         sums[0] += p.path().conversions();
         sums[1] += p.path().value();
@@ -230,7 +239,7 @@ class AttributionAxiomsTest {
       List<TimedPath> paths = generated(random, 6);
       // New names in another order, so that every sorted structure is walked in another order too.
       List<String> names = new ArrayList<>(CHANNELS);
-      Collections.shuffle(names, new java.util.Random(random.nextLong()));
+      Collections.shuffle(names, new Random(random.nextLong()));
       Map<String, String> rename = new HashMap<>();
       for (int i = 0; i < CHANNELS.size(); i++) {
         rename.put(CHANNELS.get(i), "r" + names.get(i));
@@ -276,8 +285,8 @@ class AttributionAxiomsTest {
 
   private static void assertNothingForNeverConverting(List<TimedPath> paths,
       Map<String, Map<String, double[]>> models, String what) {
-    java.util.Set<String> converting = new java.util.HashSet<>();
-    java.util.Set<String> all = new java.util.HashSet<>();
+    Set<String> converting = new HashSet<>();
+    Set<String> all = new HashSet<>();
     for (TimedPath p : paths) {
       all.addAll(p.path().touchpoints());
       if (p.path().conversions() > 0 || p.path().value() > 0) {
