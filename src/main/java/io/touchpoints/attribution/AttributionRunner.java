@@ -131,8 +131,13 @@ public final class AttributionRunner {
           settings.shapleyPermutations(), settings.seed());
       ShapleyAttribution.Result shapleyResult = shapley.attribute(sets);
       if (!shapleyResult.exact()) {
-        notes.add("shapley estimated from " + shapleyResult.permutations() + " sampled permutations (more than "
-            + settings.shapleyExactMax() + " touchpoints)");
+        ShapleyAttribution.Credit noisiest = shapleyResult.credits().stream()
+            .max(Comparator.comparingDouble(ShapleyAttribution.Credit::standardError)).orElseThrow();
+        notes.add(String.format(java.util.Locale.ROOT, "shapley: %d of %d converting touchpoint sets have more than %d"
+            + " touchpoints and were split by %d sampled permutations each; largest standard error of a credit %.4f"
+            + " conversions (%s)", shapleyResult.sampledPaths(), shapleyResult.sampledPaths()
+            + shapleyResult.exactPaths(), settings.shapleyExactMax(), shapleyResult.permutations(),
+            noisiest.standardError(), noisiest.touchpoint()));
       }
       Map<Integer, Map<String, double[]>> shapleyReplicates = boot.getOrDefault(BootstrapCredits.SHAPLEY, Map.of());
       for (ShapleyAttribution.Credit c : shapleyResult.credits()) {

@@ -46,9 +46,9 @@ public record AttributionSettings(
     if (shapleyExactMax < 1 || shapleyExactMax > 20) {
       throw new ConfigurationException("attribution.shapley_exact_max must be 1 to 20, got " + shapleyExactMax);
     }
-    if (shapleyPermutations < 1) {
-      throw new ConfigurationException("attribution.shapley_permutations must be at least 1, got "
-          + shapleyPermutations);
+    if (shapleyPermutations < 2) {
+      throw new ConfigurationException("attribution.shapley_permutations must be at least 2 (for a standard "
+          + "error), got " + shapleyPermutations);
     }
     if (bootstrapReplicates < 0) {
       throw new ConfigurationException("attribution.bootstrap_replicates must be >= 0, got " + bootstrapReplicates);

@@ -1,34 +1,34 @@
 package io.touchpoints.attribution;
 
-import static org.apache.spark.sql.functions.aggregate;
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_max;
-import static org.apache.spark.sql.functions.arrays_zip;
 import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.pow;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.when;
 
 import io.touchpoints.journey.JourneyColumns;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * Rule-based attribution, computed in Spark: each converting path spreads its conversions and value over its touches
- * with weights that sum to 1, and the credits are summed per touchpoint (an explode and one aggregation, shuffling
- * on the touchpoint). So every model's credits sum to the total conversions and value of the paths it covers.
+ * Rule-based attribution: each converting path spreads its conversions and value over its touches with weights that
+ * sum to 1, and the credits are summed per touchpoint. So every model's credits sum to the total conversions and
+ * value of the paths it covers.
  *
  * <ul>
  *   <li>first_touch, last_touch: all to the first (last) touch.</li>
@@ -40,8 +40,26 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>time_decay: weight 2^(−age/half-life) per touch, age = days from the touch to the conversion, normalised per
  *       journey (needs event times: journeys only, not path files).</li>
  * </ul>
+ *
+ * <p>The weights are plain Java ({@link #weights}, {@link #timeDecayWeights}) so that the same code runs in Spark and
+ * on the driver, where the attribution axioms are tested on generated paths ({@link #onDriver}). In Spark each task
+ * tallies its paths per (model, touchpoint) in a hash map and one shuffle sums the tallies: rows shuffled are tasks ×
+ * models × touchpoints, not one per touch.
  */
-public final class HeuristicCredits {
+public final class HeuristicCredits implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /** The models {@link #fromPaths} computes, in output order. */
+  public static final List<String> PATH_MODELS =
+      List.of("first_touch", "last_touch", "last_non_direct", "linear", "position_based");
+  public static final String TIME_DECAY = "time_decay";
+
+  private static final StructType CREDIT_SCHEMA = new StructType()
+      .add(AttributionColumns.MODEL, DataTypes.StringType, false)
+      .add(AttributionColumns.TOUCHPOINT, DataTypes.StringType, false)
+      .add(AttributionColumns.CONVERSIONS, DataTypes.DoubleType, false)
+      .add(AttributionColumns.REVENUE, DataTypes.DoubleType, false);
 
   private final List<String> directTouchpoints;
   private final double firstShare;
@@ -62,79 +80,140 @@ public final class HeuristicCredits {
     this.halfLifeDays = halfLifeDays;
   }
 
-  /** The models {@link #fromPaths} computes, in output order. */
-  public static final List<String> PATH_MODELS =
-      List.of("first_touch", "last_touch", "last_non_direct", "linear", "position_based");
-
-  /**
-   * Credits of the path-based models: model, touchpoint, conversions, revenue. Every model's weights are columns of
-   * one exploded row per touch, so all five come from one aggregation (one shuffle on the touchpoint), then are
-   * unpivoted to a row per model and touchpoint.
-   */
+  /** Credits of the path-based models: model, touchpoint, conversions, revenue. */
   public Dataset<Row> fromPaths(Dataset<Row> paths) {
-    Column tp = col(PathColumns.TOUCHPOINTS);
-    Column n = size(tp);
-    Column lastNonDirect = coalesce(
-        array_max(transform(tp, (t, i) -> when(not(t.isin(directTouchpoints.toArray())), i))), n.minus(1));
-    Column touches = transform(tp, (t, i) -> struct(t.as("t"),
-        when(i.equalTo(0), 1.0).otherwise(0.0).as(PATH_MODELS.get(0)),
-        when(i.equalTo(n.minus(1)), 1.0).otherwise(0.0).as(PATH_MODELS.get(1)),
-        when(i.equalTo(lastNonDirect), 1.0).otherwise(0.0).as(PATH_MODELS.get(2)),
-        lit(1.0).divide(n).as(PATH_MODELS.get(3)),
-        positionWeight(i, n).as(PATH_MODELS.get(4))));
-    List<Column> sums = new ArrayList<>();
-    for (String model : PATH_MODELS) {
-      sums.add(sum(col("_z." + model).multiply(col("_c"))).as(model + "_c"));
-      sums.add(sum(col("_z." + model).multiply(col("_v"))).as(model + "_v"));
-    }
-    Dataset<Row> wide = paths.filter(col(PathColumns.CONVERSIONS).gt(0).or(col(PathColumns.VALUE).gt(0)))
-        .select(explode(touches).as("_z"), col(PathColumns.CONVERSIONS).as("_c"), col(PathColumns.VALUE).as("_v"))
-        .groupBy(col("_z.t").as(AttributionColumns.TOUCHPOINT))
-        .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
-    Column[] perModel = PATH_MODELS.stream()
-        .map(m -> struct(lit(m).as(AttributionColumns.MODEL), col(m + "_c").as(AttributionColumns.CONVERSIONS),
-            col(m + "_v").as(AttributionColumns.REVENUE)))
-        .toArray(Column[]::new);
-    return wide.select(col(AttributionColumns.TOUCHPOINT), explode(array(perModel)).as("_m"))
-        .select(col(AttributionColumns.TOUCHPOINT), col("_m." + AttributionColumns.MODEL),
-            col("_m." + AttributionColumns.CONVERSIONS), col("_m." + AttributionColumns.REVENUE));
+    Dataset<Row> converting = paths.filter(col(PathColumns.CONVERSIONS).gt(0).or(col(PathColumns.VALUE).gt(0)))
+        .select(PathColumns.TOUCHPOINTS, PathColumns.CONVERSIONS, PathColumns.VALUE);
+    return summed(converting.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+      Map<List<String>, double[]> tally = new HashMap<>();
+      rows.forEachRemaining(r -> {
+        List<String> touchpoints = r.getList(0);
+        if (!touchpoints.isEmpty()) {
+          credit(touchpoints, r.getDouble(1), r.getDouble(2), tally);
+        }
+      });
+      return rows(tally);
+    }, Encoders.row(CREDIT_SCHEMA)));
   }
 
   /** time_decay from the journeys table (converted journeys with at least one touch). */
   public Dataset<Row> timeDecay(Dataset<Row> journeys) {
     Column touches = col(JourneyColumns.TOUCHPOINTS);
-    // 2^(−age/h), with ages measured from the youngest touch: the same ratios, and no underflow to 0/0 for touches
-    // long before the conversion.
-    Column seconds = transform(touches, t -> call_function("unix_seconds", t.getField("event_time")));
-    Column youngest = array_max(seconds);
-    Column raw = transform(seconds, s -> pow(lit(2.0), youngest.minus(s).divide(86400.0 * halfLifeDays)
-        .multiply(-1)));
     Dataset<Row> converted = journeys.filter(col(JourneyColumns.CONVERTED).and(col(JourneyColumns.TOUCHES).gt(0)))
-        .withColumn("_raw", raw)
-        .withColumn("_total", aggregate(col("_raw"), lit(0.0), Column::plus));
-    Column weights = transform(col("_raw"), w -> w.divide(col("_total")));
-    return spread(converted, transform(touches, t -> t.getField("touchpoint")), weights,
-        col(JourneyColumns.CONVERSIONS).cast(DataTypes.DoubleType),
-        coalesce(col(JourneyColumns.REVENUE).cast(DataTypes.DoubleType), lit(0.0)), "time_decay");
+        .select(transform(touches, t -> t.getField("touchpoint")),
+            transform(touches, t -> call_function("unix_seconds", t.getField("event_time"))),
+            col(JourneyColumns.CONVERSIONS).cast(DataTypes.DoubleType),
+            coalesce(col(JourneyColumns.REVENUE).cast(DataTypes.DoubleType), lit(0.0)));
+    return summed(converted.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+      Map<List<String>, double[]> tally = new HashMap<>();
+      rows.forEachRemaining(r -> {
+        List<String> touchpoints = r.getList(0);
+        List<Long> seconds = r.getList(1);
+        spread(TIME_DECAY, touchpoints, timeDecayWeights(seconds.stream().mapToLong(Long::longValue).toArray()),
+            r.getDouble(2), r.getDouble(3), tally);
+      });
+      return rows(tally);
+    }, Encoders.row(CREDIT_SCHEMA)));
   }
 
-  private Column positionWeight(Column i, Column n) {
-    double pairFirst = firstShare + lastShare == 0 ? 0.5 : firstShare / (firstShare + lastShare);
-    Column middle = lit(1.0 - firstShare - lastShare).divide(n.minus(2));
-    return when(n.equalTo(1), 1.0)
-        .when(n.equalTo(2), when(i.equalTo(0), pairFirst).otherwise(1.0 - pairFirst))
-        .when(i.equalTo(0), firstShare)
-        .when(i.equalTo(n.minus(1)), lastShare)
-        .otherwise(middle);
+  /**
+   * The path-based models on the driver: model → touchpoint → {conversions, value}, sorted; the same weights and
+   * sums as {@link #fromPaths}, for paths already in memory.
+   */
+  Map<String, Map<String, double[]>> onDriver(List<AggregatedPath> paths) {
+    Map<List<String>, double[]> tally = new HashMap<>();
+    for (AggregatedPath p : paths) {
+      if (p.conversions() > 0 || p.value() > 0) {
+        credit(p.touchpoints(), p.conversions(), p.value(), tally);
+      }
+    }
+    return nested(tally);
   }
 
-  private static Dataset<Row> spread(Dataset<Row> rows, Column touchpoints, Column weights, Column conversions,
-      Column value, String model) {
-    return rows.select(explode(arrays_zip(touchpoints.as("t"), weights.as("w"))).as("_z"),
-            conversions.as("_c"), value.as("_v"))
-        .groupBy(col("_z.t").as(AttributionColumns.TOUCHPOINT))
-        .agg(sum(col("_z.w").multiply(col("_c"))).as(AttributionColumns.CONVERSIONS),
-            sum(col("_z.w").multiply(col("_v"))).as(AttributionColumns.REVENUE))
-        .withColumn(AttributionColumns.MODEL, lit(model));
+  /** model → touchpoint → {conversions, value}, sorted, from a tally keyed by [model, touchpoint]. */
+  static Map<String, Map<String, double[]>> nested(Map<List<String>, double[]> tally) {
+    Map<String, Map<String, double[]>> out = new TreeMap<>();
+    tally.forEach((key, sums) -> out.computeIfAbsent(key.get(0), m -> new TreeMap<>()).put(key.get(1), sums));
+    return out;
+  }
+
+  /** Each path model's weights over one path's touches, in {@link #PATH_MODELS} order; each row sums to 1. */
+  double[][] weights(List<String> touchpoints) {
+    int n = touchpoints.size();
+    int lastNonDirect = n - 1;
+    while (lastNonDirect >= 0 && directTouchpoints.contains(touchpoints.get(lastNonDirect))) {
+      lastNonDirect--;
+    }
+    if (lastNonDirect < 0) {
+      lastNonDirect = n - 1;
+    }
+    double[][] w = new double[PATH_MODELS.size()][n];
+    w[0][0] = 1;
+    w[1][n - 1] = 1;
+    w[2][lastNonDirect] = 1;
+    Arrays.fill(w[3], 1.0 / n);
+    if (n == 1) {
+      w[4][0] = 1;
+    } else if (n == 2) {
+      double pairFirst = firstShare + lastShare == 0 ? 0.5 : firstShare / (firstShare + lastShare);
+      w[4][0] = pairFirst;
+      w[4][1] = 1 - pairFirst;
+    } else {
+      Arrays.fill(w[4], (1.0 - firstShare - lastShare) / (n - 2));
+      w[4][0] = firstShare;
+      w[4][n - 1] = lastShare;
+    }
+    return w;
+  }
+
+  /**
+   * time_decay weights of one journey's touches from their times (epoch seconds), summing to 1. Ages are measured
+   * from the youngest touch: the same ratios as from the conversion, and no underflow to 0/0 for touches long before
+   * it.
+   */
+  double[] timeDecayWeights(long[] seconds) {
+    long youngest = Long.MIN_VALUE;
+    for (long s : seconds) {
+      youngest = Math.max(youngest, s);
+    }
+    double[] w = new double[seconds.length];
+    double total = 0;
+    for (int i = 0; i < seconds.length; i++) {
+      w[i] = Math.pow(2, -(youngest - seconds[i]) / (86400.0 * halfLifeDays));
+      total += w[i];
+    }
+    for (int i = 0; i < w.length; i++) {
+      w[i] /= total;
+    }
+    return w;
+  }
+
+  private void credit(List<String> touchpoints, double conversions, double value, Map<List<String>, double[]> tally) {
+    double[][] w = weights(touchpoints);
+    for (int m = 0; m < PATH_MODELS.size(); m++) {
+      spread(PATH_MODELS.get(m), touchpoints, w[m], conversions, value, tally);
+    }
+  }
+
+  /** Adds one path's conversions and value, weighted per touch, to a tally keyed by [model, touchpoint]. */
+  static void spread(String model, List<String> touchpoints, double[] weights, double conversions, double value,
+      Map<List<String>, double[]> tally) {
+    for (int i = 0; i < weights.length; i++) {
+      double[] sums = tally.computeIfAbsent(List.of(model, touchpoints.get(i)), k -> new double[2]);
+      sums[0] += weights[i] * conversions;
+      sums[1] += weights[i] * value;
+    }
+  }
+
+  private static Iterator<Row> rows(Map<List<String>, double[]> tally) {
+    List<Row> out = new ArrayList<>(tally.size());
+    tally.forEach((k, v) -> out.add(RowFactory.create(k.get(0), k.get(1), v[0], v[1])));
+    return out.iterator();
+  }
+
+  private static Dataset<Row> summed(Dataset<Row> tallies) {
+    return tallies.groupBy(col(AttributionColumns.MODEL), col(AttributionColumns.TOUCHPOINT))
+        .agg(sum(col(AttributionColumns.CONVERSIONS)).as(AttributionColumns.CONVERSIONS),
+            sum(col(AttributionColumns.REVENUE)).as(AttributionColumns.REVENUE));
   }
 }

@@ -7,32 +7,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * "Simplified Shapley" attribution of data-driven attribution: touchpoints are players, and the value of a
- * coalition S is the conversion rate of the journeys whose set of touchpoints is exactly S:
- * v(S) = conversions / (conversions + nulls) of those journeys, 0 when no journey has that set (so v(∅) = 0). Order
- * and repeats within a journey are ignored.
+ * Shapley attribution per path: each path's conversions and value are split among that path's own touchpoints in
+ * proportion to their Shapley values in a game played by those touchpoints only, and the splits are summed over
+ * paths (the per-path attribution of Google's fractribution, with Shapley shares instead of leave-one-out shares).
  *
- * <p>The Shapley value of touchpoint i over the n touchpoints N is
- * φ_i = Σ_{S ⊆ N∖{i}} |S|! (n − |S| − 1)! / n! · (v(S ∪ {i}) − v(S)).
+ * <p><b>Game.</b> Order and repeats within a journey are ignored: a path is its touchpoint set P. The value of a
+ * coalition S is the conversion rate of the journeys whose touchpoint set is exactly S, v(S) = conversions /
+ * (conversions + nulls) over those journeys. A set no journey has is valued 0, as is v(∅): the data say nothing about
+ * it, and any other guess would need a model of how touchpoints combine, which is what attribution is asked to find.
+ * That rule is also fractribution's for a counterfactual path not in the data. Because each path's split is a share
+ * of that path's own conversions, the rule only moves credit between the touchpoints of a path, never creates or
+ * loses any.
  *
- * <p><b>Exact</b> when n ≤ {@code exactLimit} (default {@value #DEFAULT_EXACT_LIMIT}, at most
- * {@value #MAX_EXACT_LIMIT}): v is tabulated over all 2^n bitmasks and the sum above runs over them, O(n · 2^n) time
- * and O(2^n) memory (2^15 = 32,768 subsets).
+ * <p><b>Split.</b> For a path with touchpoint set P (k touchpoints) and c conversions, touchpoint i ∈ P gets
+ * φ_i = Σ_{S ⊆ P∖{i}} |S|! (k − |S| − 1)! / k! · (v(S ∪ {i}) − v(S)), and
+ * credit_i = c · max(φ_i, 0) / Σ_{j ∈ P} max(φ_j, 0) (value likewise); equally, c / k each, when no φ is positive
+ * (a path whose own set never converts but that carries value). So a one-touch path credits its touchpoint fully,
+ * credits sum to the conversions and value of all paths, no touchpoint gets more than the paths that contain it, and
+ * one that is only in paths that never convert gets 0.
  *
- * <p><b>Sampled</b> beyond that: M permutations drawn by Fisher–Yates from a {@link SplittableRandom} with the given
- * seed; in each, touchpoint i's marginal contribution is v(P ∪ {i}) − v(P), P the touchpoints before i. φ̂_i is the
- * mean over the M permutations, an unbiased estimate of φ_i (a uniformly random permutation gives each S the Shapley
- * weight), with standard error s_i / √M, s_i the sample standard deviation of the M contributions. O(M · n) look-ups
- * of v in a hash map of the observed sets. The same seed gives the same result.
+ * <p><b>Exact</b> when k ≤ {@code exactLimit} (default {@value #DEFAULT_EXACT_LIMIT}, at most
+ * {@value #MAX_EXACT_LIMIT}). Since v vanishes outside the observed sets, φ_i = Σ_{T ⊆ P observed, i ∈ T} w(|T| − 1)
+ * v(T) − Σ_{T ⊆ P observed, i ∉ T} w(|T|) v(T), with w(s) = s! (k − s − 1)! / k!: O(k) per observed subset of P,
+ * found by looking up all 2^k subsets or by scanning the observed sets, whichever is fewer.
  *
- * <p><b>Normalisation.</b> Σ φ_i = v(N) − v(∅) = v(N), the conversion rate of journeys that touched everything, which
- * is not a count; credits therefore share the totals in proportion to the positive part of φ:
- * conversions(i) = total conversions × max(φ_i, 0) / Σ_j max(φ_j, 0), value likewise with the total value (of all
- * paths). A touchpoint with φ_i ≤ 0 (its presence does not raise, or lowers, the conversion rate) gets no credit; its
- * φ is still reported. If no φ is positive, no credit is given (all credits 0, not summing to the totals).
+ * <p><b>Sampled</b> beyond that: M permutations of P drawn by Fisher–Yates from a {@link SplittableRandom} seeded from
+ * the seed and the path's touchpoints (the same result whatever order the paths come in); i's marginal contribution
+ * is v(B ∪ {i}) − v(B), B the touchpoints before i. φ̂_i is the mean over the M permutations (unbiased), with standard
+ * error s_i / √M. Σ φ̂ = v(P) in every permutation, so the shares' only noise is in the numerators: a credit's
+ * standard error is taken as c · s_i / (√M · Σ max(φ̂, 0)) per path, added in quadrature over the sampled paths.
  */
 public final class ShapleyAttribution {
 
@@ -46,27 +53,36 @@ public final class ShapleyAttribution {
   private final long seed;
 
   /**
-   * @param shapleyValue φ (exact or estimated)
-   * @param standardError of the sampled φ; 0 when exact
    * @param conversions credited conversions
    * @param value credited value
+   * @param standardError of the credited conversions, from the sampled paths; 0 when every path was exact
    */
-  public record Credit(String touchpoint, double shapleyValue, double standardError, double conversions,
-      double value) {}
+  public record Credit(String touchpoint, double conversions, double value, double standardError) {}
 
   /**
-   * @param exact whether φ was computed exactly
-   * @param permutations permutations sampled; 0 when exact
+   * @param exactPaths converting touchpoint sets split exactly
+   * @param sampledPaths converting touchpoint sets above the exact limit, split by sampled permutations
+   * @param permutations permutations per sampled set
    * @param credits one per touchpoint, sorted by touchpoint
    */
-  public record Result(boolean exact, int permutations, List<Credit> credits) {}
+  public record Result(int exactPaths, int sampledPaths, int permutations, List<Credit> credits) {
+    public boolean exact() {
+      return sampledPaths == 0;
+    }
+  }
+
+  /**
+   * One path's game: its touchpoints, their Shapley values (φ) and standard errors (0 when exact), and its shares.
+   */
+  record PathSplit(List<String> touchpoints, double[] values, double[] standardErrors, double[] shares,
+      boolean exact) {}
 
   public ShapleyAttribution() {
     this(DEFAULT_EXACT_LIMIT, DEFAULT_PERMUTATIONS, DEFAULT_SEED);
   }
 
   /**
-   * @param exactLimit exact up to this many touchpoints, 0..{@value #MAX_EXACT_LIMIT}
+   * @param exactLimit exact up to this many touchpoints per path, 0..{@value #MAX_EXACT_LIMIT}
    * @param permutations permutations to sample above it, ≥ 2 (for a standard error)
    * @param seed of the permutation sampler
    */
@@ -83,102 +99,153 @@ public final class ShapleyAttribution {
   }
 
   public Result attribute(List<AggregatedPath> paths) {
-    List<AggregatedPath> sorted = new ArrayList<>(paths);
-    sorted.sort(AggregatedPath.CANONICAL_ORDER);
-    SortedSet<String> names = new TreeSet<>();
-    double totalConversions = 0;
-    double totalValue = 0;
-    for (AggregatedPath p : sorted) {
-      names.addAll(p.touchpoints());
-      totalConversions += p.conversions();
-      totalValue += p.value();
-    }
-    List<String> players = List.copyOf(names);
-    Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < players.size(); i++) {
-      index.put(players.get(i), i);
-    }
-    // Conversions and journeys per exact touchpoint set, summed in canonical path order.
-    Map<BitSet, double[]> bySet = new HashMap<>();
-    for (AggregatedPath p : sorted) {
-      BitSet set = new BitSet(players.size());
-      p.touchpoints().forEach(t -> set.set(index.get(t)));
-      double[] sums = bySet.computeIfAbsent(set, k -> new double[2]);
-      sums[0] += p.conversions();
-      sums[1] += p.journeys();
-    }
-    Map<BitSet, Double> rate = new HashMap<>();
-    bySet.forEach((set, sums) -> rate.put(set, sums[1] > 0 ? sums[0] / sums[1] : 0.0));
-
-    int n = players.size();
-    boolean exact = n <= exactLimit;
-    double[] phi = new double[n];
-    double[] standardError = new double[n];
-    if (exact) {
-      exactValues(n, rate, phi);
-    } else {
-      sampledValues(n, rate, phi, standardError);
-    }
-    double positiveSum = 0;
-    for (double f : phi) {
-      positiveSum += Math.max(f, 0);
-    }
-    List<Credit> credits = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      double share = positiveSum > 0 ? Math.max(phi[i], 0) / positiveSum : 0;
-      credits.add(new Credit(players.get(i), phi[i], standardError[i], totalConversions * share,
-          totalValue * share));
-    }
-    return new Result(exact, exact ? 0 : permutations, List.copyOf(credits));
-  }
-
-  private static void exactValues(int n, Map<BitSet, Double> rate, double[] phi) {
-    double[] v = new double[1 << n];
-    rate.forEach((set, r) -> {
-      long[] words = set.toLongArray();
-      v[words.length == 0 ? 0 : (int) words[0]] = r;
-    });
-    // weight[s] = s!(n − s − 1)!/n! = 1 / (n · C(n − 1, s)).
-    double[] weight = new double[n];
-    double binomial = 1;
-    for (int s = 0; s < n; s++) {
-      weight[s] = 1 / (n * binomial);
-      binomial = binomial * (n - 1 - s) / (s + 1);
-    }
-    for (int i = 0; i < n; i++) {
-      int bit = 1 << i;
-      double sum = 0;
-      for (int mask = 0; mask < v.length; mask++) {
-        if ((mask & bit) == 0) {
-          sum += weight[Integer.bitCount(mask)] * (v[mask | bit] - v[mask]);
+    Game game = new Game(paths);
+    int n = game.players.size();
+    double[] conversions = new double[n];
+    double[] value = new double[n];
+    double[] variance = new double[n];
+    int exactPaths = 0;
+    int sampledPaths = 0;
+    for (Map.Entry<List<String>, double[]> set : game.sets.entrySet()) {
+      double[] sums = set.getValue();
+      if (!(sums[0] > 0 || sums[1] > 0)) {
+        continue; // nothing to split
+      }
+      PathSplit split = split(game, set.getKey());
+      if (split.exact()) {
+        exactPaths++;
+      } else {
+        sampledPaths++;
+      }
+      double positive = positiveSum(split.values());
+      for (int k = 0; k < split.touchpoints().size(); k++) {
+        int i = game.index.get(split.touchpoints().get(k));
+        conversions[i] += sums[0] * split.shares()[k];
+        value[i] += sums[1] * split.shares()[k];
+        if (positive > 0) {
+          double se = sums[0] * split.standardErrors()[k] / positive;
+          variance[i] += se * se;
         }
       }
-      phi[i] = sum;
     }
+    List<Credit> credits = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      credits.add(new Credit(game.players.get(i), conversions[i], value[i], Math.sqrt(variance[i])));
+    }
+    return new Result(exactPaths, sampledPaths, sampledPaths > 0 ? permutations : 0, List.copyOf(credits));
   }
 
-  private void sampledValues(int n, Map<BitSet, Double> rate, double[] phi, double[] standardError) {
-    SplittableRandom random = new SplittableRandom(seed);
-    int[] permutation = new int[n];
-    for (int i = 0; i < n; i++) {
-      permutation[i] = i;
+  /** The split of one touchpoint set of these paths (the README's worked example, and the tests, read it). */
+  PathSplit split(List<AggregatedPath> paths, List<String> touchpoints) {
+    return split(new Game(paths), List.copyOf(new TreeSet<>(touchpoints)));
+  }
+
+  private PathSplit split(Game game, List<String> touchpoints) {
+    int k = touchpoints.size();
+    int[] members = touchpoints.stream().mapToInt(game.index::get).toArray();
+    double[] phi = new double[k];
+    double[] standardError = new double[k];
+    boolean exact = k <= exactLimit;
+    if (exact) {
+      exactValues(game, members, phi);
+    } else {
+      sampledValues(game, touchpoints, members, phi, standardError);
+    }
+    double positive = positiveSum(phi);
+    double[] shares = new double[k];
+    for (int j = 0; j < k; j++) {
+      shares[j] = positive > 0 ? Math.max(phi[j], 0) / positive : 1.0 / k;
+    }
+    return new PathSplit(touchpoints, phi, standardError, shares, exact);
+  }
+
+  private static double positiveSum(double[] phi) {
+    double sum = 0;
+    for (double f : phi) {
+      sum += Math.max(f, 0);
+    }
+    return sum;
+  }
+
+  private static void exactValues(Game game, int[] members, double[] phi) {
+    int k = members.length;
+    // weight[s] = s!(k − s − 1)!/k! = 1 / (k · C(k − 1, s)).
+    double[] weight = new double[k];
+    double binomial = 1;
+    for (int s = 0; s < k; s++) {
+      weight[s] = 1 / (k * binomial);
+      binomial = binomial * (k - 1 - s) / (s + 1);
+    }
+    BitSet whole = new BitSet();
+    for (int m : members) {
+      whole.set(m);
+    }
+    // Observed subsets of the path, as local masks in ascending order (the same sums whichever way they are found).
+    TreeMap<Integer, Double> observed = new TreeMap<>();
+    if ((1L << k) <= game.rate.size()) {
+      for (int mask = 1; mask < (1 << k); mask++) {
+        BitSet subset = new BitSet();
+        for (int j = 0; j < k; j++) {
+          if ((mask & (1 << j)) != 0) {
+            subset.set(members[j]);
+          }
+        }
+        Double r = game.rate.get(subset);
+        if (r != null && r != 0) {
+          observed.put(mask, r);
+        }
+      }
+    } else {
+      Map<Integer, Integer> local = new HashMap<>();
+      for (int j = 0; j < k; j++) {
+        local.put(members[j], j);
+      }
+      game.rate.forEach((set, r) -> {
+        if (r != 0 && !set.isEmpty()) {
+          BitSet outside = (BitSet) set.clone();
+          outside.andNot(whole);
+          if (outside.isEmpty()) {
+            int mask = 0;
+            for (int g = set.nextSetBit(0); g >= 0; g = set.nextSetBit(g + 1)) {
+              mask |= 1 << local.get(g);
+            }
+            observed.put(mask, r);
+          }
+        }
+      });
+    }
+    observed.forEach((mask, r) -> {
+      int size = Integer.bitCount(mask);
+      for (int j = 0; j < k; j++) {
+        phi[j] += (mask & (1 << j)) != 0 ? weight[size - 1] * r : -weight[size] * r;
+      }
+    });
+  }
+
+  private void sampledValues(Game game, List<String> touchpoints, int[] members, double[] phi,
+      double[] standardError) {
+    int k = members.length;
+    SplittableRandom random = new SplittableRandom(seed ^ (BootstrapPaths.pathHash(touchpoints) * 0x9E3779B97F4A7C15L));
+    int[] permutation = new int[k];
+    for (int j = 0; j < k; j++) {
+      permutation[j] = j;
     }
     // Welford's running mean and sum of squared deviations, per touchpoint.
-    double[] mean = new double[n];
-    double[] squares = new double[n];
-    BitSet prefix = new BitSet(n);
+    double[] mean = new double[k];
+    double[] squares = new double[k];
+    BitSet prefix = new BitSet();
     for (int m = 1; m <= permutations; m++) {
-      for (int i = n - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        int swap = permutation[i];
-        permutation[i] = permutation[j];
-        permutation[j] = swap;
+      for (int j = k - 1; j > 0; j--) {
+        int swap = random.nextInt(j + 1);
+        int held = permutation[j];
+        permutation[j] = permutation[swap];
+        permutation[swap] = held;
       }
       prefix.clear();
       double before = 0; // v(∅)
       for (int player : permutation) {
-        prefix.set(player);
-        double after = rate.getOrDefault(prefix, 0.0);
+        prefix.set(members[player]);
+        double after = game.rate.getOrDefault(prefix, 0.0);
         double contribution = after - before;
         double delta = contribution - mean[player];
         mean[player] += delta / m;
@@ -186,9 +253,40 @@ public final class ShapleyAttribution {
         before = after;
       }
     }
-    for (int i = 0; i < n; i++) {
-      phi[i] = mean[i];
-      standardError[i] = Math.sqrt(squares[i] / (permutations - 1) / permutations);
+    for (int j = 0; j < k; j++) {
+      phi[j] = mean[j];
+      standardError[j] = Math.sqrt(squares[j] / (permutations - 1) / permutations);
+    }
+  }
+
+  /** The paths reduced to touchpoint sets: conversions, value and journeys per set, and each set's rate. */
+  private static final class Game {
+    final List<String> players;
+    final Map<String, Integer> index = new HashMap<>();
+    /** Sorted set → {conversions, value, journeys}, in canonical order so that sums are reproducible. */
+    final TreeMap<List<String>, double[]> sets = new TreeMap<>(AggregatedPath::compareSequences);
+    final Map<BitSet, Double> rate = new HashMap<>();
+
+    Game(List<AggregatedPath> paths) {
+      List<AggregatedPath> sorted = new ArrayList<>(paths);
+      sorted.sort(AggregatedPath.CANONICAL_ORDER);
+      SortedSet<String> names = new TreeSet<>();
+      for (AggregatedPath p : sorted) {
+        names.addAll(p.touchpoints());
+        double[] sums = sets.computeIfAbsent(List.copyOf(new TreeSet<>(p.touchpoints())), s -> new double[3]);
+        sums[0] += p.conversions();
+        sums[1] += p.value();
+        sums[2] += p.journeys();
+      }
+      players = List.copyOf(names);
+      for (int i = 0; i < players.size(); i++) {
+        index.put(players.get(i), i);
+      }
+      sets.forEach((set, sums) -> {
+        BitSet bits = new BitSet(players.size());
+        set.forEach(t -> bits.set(index.get(t)));
+        rate.put(bits, sums[2] > 0 ? sums[0] / sums[2] : 0.0);
+      });
     }
   }
 }

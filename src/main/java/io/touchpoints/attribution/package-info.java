@@ -9,8 +9,9 @@
  * <ul>
  *   <li>{@link io.touchpoints.attribution.MarkovAttribution}: removal effects of an order-1..4 Markov chain, solved
  *       exactly.</li>
- *   <li>{@link io.touchpoints.attribution.ShapleyAttribution}: simplified Shapley values of touchpoint sets, exact or
- *       by sampled permutations.</li>
+ *   <li>{@link io.touchpoints.attribution.ShapleyAttribution}: each path's conversions split among its own
+ *       touchpoints by their Shapley values over the touchpoint-set conversion rates, exact or by sampled
+ *       permutations.</li>
  *   <li>{@link io.touchpoints.attribution.PercentileInterval}: percentile bootstrap intervals.</li>
  * </ul>
  *
