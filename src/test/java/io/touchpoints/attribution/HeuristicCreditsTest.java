@@ -119,6 +119,20 @@ class HeuristicCreditsTest extends SparkTestBase {
   }
 
   @Test
+  void sparkGivesTheDriversCredits() {
+    // The axioms are tested on the driver (AttributionAxiomsTest): Spark must run the same rules to the same sums.
+    Map<String, Map<String, double[]>> spark = byModel(RULES.fromPaths(PathFixtures.frame(session(),
+        PathFixtures.MIXED)));
+    Map<String, Map<String, double[]>> driver = RULES.onDriver(PathFixtures.MIXED);
+    assertThat(spark.keySet()).as("models").isEqualTo(driver.keySet());
+    driver.forEach((model, credits) -> {
+      assertThat(spark.get(model).keySet()).as(model + " touchpoints").isEqualTo(credits.keySet());
+      credits.forEach((t, c) -> assertThat(spark.get(model).get(t)).as(model + " " + t)
+          .containsExactly(c, within(1e-9)));
+    });
+  }
+
+  @Test
   void badSharesAndHalfLifeShowTheValue() {
     assertThatThrownBy(() -> new HeuristicCredits(List.of(), 0.7, 0.5, 7)).hasMessageContaining("first 0.7 and last 0.5");
     assertThatThrownBy(() -> new HeuristicCredits(List.of(), 0.4, 0.4, 0)).hasMessageContaining("got 0.0 days");
