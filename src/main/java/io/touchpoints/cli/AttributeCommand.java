@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
 /** {@code touchpoints attribute}: every attribution model, from journeys or an aggregated path file. */
 @Command(name = "attribute", mixinStandardHelpOptions = true,
     description = "Multi-touch attribution: first touch, last touch, last non-direct, linear, time decay, position "
-        + "based, exact Markov removal effects of order 1-4 and Shapley values, in conversions and revenue, with "
-        + "bootstrap intervals. Writes attribution, transitions and removal_effects. Reads --paths FILE, or runs "
+        + "based, exact Markov removal effects of order 1-4 and Shapley values per path, in conversions and revenue, "
+        + "with bootstrap intervals. Writes attribution, transitions and removal_effects. Reads --paths FILE, or runs "
         + "journeys first with --input, or reads the journeys under --output (newest run date unless --run-date).")
 final class AttributeCommand extends SparkCommand {
 
