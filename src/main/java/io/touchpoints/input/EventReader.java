@@ -99,63 +99,107 @@ public final class EventReader {
   }
 
   private void requireExists(String path) {
+    files().list(path);
+  }
+
+  private SourceFiles files() {
+    return new SourceFiles(spark.sparkContext().hadoopConfiguration());
+  }
+
+  private Dataset<Row> readSource(String path, String format, SourceMapping.Source source) {
+    if (!List.of("csv", "json", "parquet", "delta").contains(format)) {
+      throw new InputException("unsupported input format '" + format + "' (csv, json, parquet, delta)");
+    }
+    SourceFiles files = files();
+    List<org.apache.hadoop.fs.Path> paths = files.list(path);
+    if (format.equals("delta")) {
+      requireDeltaTable(path);
+    } else {
+      files.requireFormat(paths, format);
+    }
     try {
-      Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      FileStatus[] matches = fs.globStatus(p);
-      if (matches == null || matches.length == 0) {
-        throw new InputException("input path not found: " + path);
+      if (format.equals("csv")) {
+        return readCsv(path, files, paths, source);
+      }
+      Dataset<Row> raw;
+      List<String> sourceColumns;
+      if (format.equals("json")) {
+        sourceColumns = jsonFields(source);
+        StructType schema = new StructType();
+        for (String name : sourceColumns) {
+          schema = schema.add(name, DataTypes.StringType);
+        }
+        raw = spark.read().options(source.options()).option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", CORRUPT).schema(schema.add(CORRUPT, DataTypes.StringType))
+            .json(path);
+      } else {
+        raw = spark.read().options(source.options()).format(format).load(path);
+        sourceColumns = Arrays.asList(raw.columns());
+      }
+      checkRequired(path, source, effectiveColumns(source, sourceColumns), sourceColumns, true);
+      return canonical(raw, source, sourceColumns, format.equals("json"));
+    } catch (InputException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new InputException("cannot read " + format + " input " + path + ": " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Each CSV file is read with its own header and mapped by column name: files sharing a header are one scan, and
+   * the scans are unioned by canonical name (a column a file lacks is null there).
+   */
+  private Dataset<Row> readCsv(String path, SourceFiles files, List<org.apache.hadoop.fs.Path> paths,
+      SourceMapping.Source source) {
+    List<SourceFiles.HeaderGroup> groups = files.csvHeaders(paths, source.options(), source.charset());
+    if (groups.isEmpty()) {
+      throw new InputException("no header line found in " + path);
+    }
+    // Every header is checked before any file is read in bulk.
+    Set<String> seen = new TreeSet<>();
+    for (SourceFiles.HeaderGroup group : groups) {
+      String where = SourceFiles.display(new org.apache.hadoop.fs.Path(group.files().get(0))) + (group.files().size() > 1
+          ? " (and " + (group.files().size() - 1) + " more files with the same header)" : "");
+      checkRequired(where, source, effectiveColumns(source, group.header()), group.header(), false);
+      seen.addAll(group.header());
+    }
+    checkMappedOptional(path, source, seen);
+    Dataset<Row> all = null;
+    for (SourceFiles.HeaderGroup group : groups) {
+      StructType header = new StructType();
+      for (String name : group.header()) {
+        header = header.add(name, DataTypes.StringType);
+      }
+      // The schema is the files' own header, so Spark's positional read matches the names. Column pruning makes
+      // the parser count only the selected fields, so a line with too many or too few fields would not be flagged
+      // as malformed: every field is parsed.
+      Dataset<Row> raw = spark.read().options(source.options()).option("header", "true")
+          .option("encoding", source.charset().name())
+          .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
+          .option("columnPruning", "false")
+          .schema(header.add(CORRUPT, DataTypes.StringType)).csv(group.files().toArray(String[]::new));
+      Dataset<Row> one = canonical(raw, source, group.header(), true);
+      all = all == null ? one : all.unionByName(one);
+    }
+    return all;
+  }
+
+  private void requireDeltaTable(String path) {
+    try {
+      org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(path, "_delta_log");
+      if (!log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log)) {
+        throw new InputException("input " + path + " is not a Delta table (--format delta): it has no _delta_log "
+            + "folder. Give the format of the files with --format (csv, json, parquet, delta).");
       }
     } catch (IOException e) {
       throw new InputException("input path not readable: " + path + " (" + e.getMessage() + ")", e);
     }
   }
 
-  private Dataset<Row> readSource(String path, String format, SourceMapping.Source source) {
-    requireExists(path);
-    Dataset<Row> raw;
-    List<String> sourceColumns;
-    boolean textual = format.equals("csv") || format.equals("json");
-    try {
-      switch (format) {
-        case "csv" -> {
-          DataFrameReader header = spark.read().options(source.options()).option("header", "true");
-          // The header line names the columns; every column is read as text, nothing is inferred.
-          StructType headerSchema = header.option("inferSchema", "false").csv(path).schema();
-          if (headerSchema.isEmpty()) {
-            throw new InputException("no header line found in " + path);
-          }
-          sourceColumns = Arrays.asList(headerSchema.fieldNames());
-          // Column pruning makes the parser count only the selected fields, so a line with too many or too few
-          // fields would not be flagged as malformed: every field is parsed.
-          raw = spark.read().options(source.options()).option("header", "true")
-              .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
-              .option("columnPruning", "false")
-              .schema(headerSchema.add(CORRUPT, DataTypes.StringType)).csv(path);
-        }
-        case "json" -> {
-          sourceColumns = jsonFields(source);
-          StructType schema = new StructType();
-          for (String name : sourceColumns) {
-            schema = schema.add(name, DataTypes.StringType);
-          }
-          raw = spark.read().options(source.options()).option("mode", "PERMISSIVE")
-              .option("columnNameOfCorruptRecord", CORRUPT).schema(schema.add(CORRUPT, DataTypes.StringType))
-              .json(path);
-        }
-        case "parquet", "delta" -> {
-          raw = spark.read().options(source.options()).format(format).load(path);
-          sourceColumns = Arrays.asList(raw.columns());
-        }
-        default -> throw new InputException("unsupported input format '" + format + "' (csv, json, parquet, delta)");
-      }
-    } catch (InputException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new InputException("cannot read " + format + " input " + path + ": " + firstLine(e.getMessage()), e);
-    }
+  /** The canonical text columns of one scan whose source columns are {@code sourceColumns}. */
+  private static Dataset<Row> canonical(
+      Dataset<Row> raw, SourceMapping.Source source, List<String> sourceColumns, boolean textual) {
     Map<String, String> columns = effectiveColumns(source, sourceColumns);
-    checkRequired(path, source, columns, sourceColumns);
 
     // Position of each row in its input, taken right at the scan, before anything can reorder rows.
     raw = raw
@@ -184,9 +228,7 @@ public final class EventReader {
       out.add(typed.as(PARSED_TIME));
       out.add(typed.isNotNull().as(TIME_GIVEN));
     } else {
-      SourceMapping.Source timeSource = !typedTime ? source : new SourceMapping.Source(source.path(),
-          source.format(), source.options(), source.columns(), source.constants(), source.defaults(),
-          source.values(), List.of(), source.zone());
+      SourceMapping.Source timeSource = !typedTime ? source : source.withTimestampPatterns(List.of());
       out.add(parseTime(timeText, timeSource).as(PARSED_TIME));
       out.add(timeText.isNotNull().as(TIME_GIVEN));
     }
@@ -221,11 +263,17 @@ public final class EventReader {
     return new ArrayList<>(fields);
   }
 
-  private static void checkRequired(
-      String path, SourceMapping.Source source, Map<String, String> columns, List<String> sourceColumns) {
+  /**
+   * @param allMapped whether every mapped column must be present; else only those of required columns (a file of
+   *     a folder may lack an optional column: see {@link #checkMappedOptional})
+   */
+  private static void checkRequired(String path, SourceMapping.Source source, Map<String, String> columns,
+      List<String> sourceColumns, boolean allMapped) {
     List<String> problems = new ArrayList<>();
     for (Map.Entry<String, String> e : source.columns().entrySet()) {
-      if (!sourceColumns.contains(e.getValue())) {
+      boolean needed = allMapped || EventColumns.REQUIRED.contains(e.getKey())
+          || e.getKey().equals(EventColumns.CUSTOMER_ID) || e.getKey().equals(EventColumns.ANONYMOUS_ID);
+      if (needed && !sourceColumns.contains(e.getValue())) {
         problems.add("mapped column '" + e.getValue() + "' (for " + e.getKey() + ") is not in the file");
       }
     }
@@ -244,6 +292,20 @@ public final class EventReader {
     if (!problems.isEmpty()) {
       throw new InputException("input " + path + ": " + String.join("; ", problems)
           + ". Columns found: " + sourceColumns + ". Use --mapping FILE to rename source columns.");
+    }
+  }
+
+  /** A mapped optional column found in none of a source's files is a mistake in the mapping, not a gap. */
+  private static void checkMappedOptional(String path, SourceMapping.Source source, Set<String> seen) {
+    List<String> problems = new ArrayList<>();
+    source.columns().forEach((canonical, sourceName) -> {
+      if (!seen.contains(sourceName)) {
+        problems.add("mapped column '" + sourceName + "' (for " + canonical + ") is in none of the files");
+      }
+    });
+    if (!problems.isEmpty()) {
+      throw new InputException("input " + path + ": " + String.join("; ", problems) + ". Columns found: " + seen
+          + ". Use --mapping FILE to rename source columns.");
     }
   }
 

@@ -78,6 +78,7 @@ public final class EventValidator {
     Column nps = wholeNumber(EventColumns.NPS);
     Timestamp futureLimit = Timestamp.from(runDate.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
         .plus(settings.maxFuture()));
+    Timestamp minTime = Timestamp.from(settings.minTime().atStartOfDay(ZoneOffset.UTC).toInstant());
     Column time = col(EventReader.PARSED_TIME);
 
     Dataset<Row> typed = raw
@@ -96,9 +97,14 @@ public final class EventValidator {
         case UNPARSEABLE_TIME -> col(EventReader.TIME_GIVEN).and(time.isNull());
         case MISSING_TOUCHPOINT -> col(EventColumns.TOUCHPOINT).isNull();
         case UNKNOWN_EVENT_TYPE -> col(EventColumns.EVENT_TYPE).isin(EventColumns.EVENT_TYPES.toArray()).unary_$bang();
-        case INVALID_NUMBER -> revenueText.isNotNull().and(col("_revenue").isNull())
-            .or(col(EventColumns.CSAT).isNotNull().and(col("_csat").isNull()))
-            .or(col(EventColumns.NPS).isNotNull().and(col("_nps").isNull()));
+        case INVALID_NUMBER -> notANumber(EventColumns.REVENUE)
+            .or(notANumber(EventColumns.CSAT).or(fraction(EventColumns.CSAT)))
+            .or(notANumber(EventColumns.NPS).or(fraction(EventColumns.NPS)));
+        // A number, but too large for its column: quarantined, never stored as null.
+        case NUMBER_OUT_OF_RANGE -> revenueText.isNotNull().and(notANumber(EventColumns.REVENUE).unary_$bang())
+            .and(col("_revenue").isNull())
+            .or(beyond(EventColumns.CSAT, INT_LIMIT)).or(beyond(EventColumns.NPS, INT_LIMIT));
+        case TIME_OUT_OF_RANGE -> time.lt(lit(minTime));
         case CSAT_OUT_OF_RANGE -> col("_csat").lt(settings.csatMin()).or(col("_csat").gt(settings.csatMax()));
         case NPS_OUT_OF_RANGE -> col("_nps").lt(settings.npsMin()).or(col("_nps").gt(settings.npsMax()));
         case NEGATIVE_REVENUE -> col("_revenue").lt(0);
@@ -160,6 +166,27 @@ public final class EventValidator {
     out.add(col(EventColumns.INPUT_ORDER));
     return validated.filter(size(col(REASONS)).equalTo(0)).select(out.toArray(Column[]::new));
   }
+
+  /** Text present that is no number at all ("four", "NaN"). */
+  private static Column notANumber(String textColumn) {
+    Column d = tryCast(textColumn, "double");
+    return col(textColumn).isNotNull().and(d.isNull().or(isnan(d)));
+  }
+
+  /** A number within int range that is not whole ("4.5"). */
+  private static Column fraction(String textColumn) {
+    Column d = tryCast(textColumn, "double");
+    return expr("abs(" + "try_cast(`" + textColumn + "` as double)) < " + INT_LIMIT).and(d.notEqual(floor(d)));
+  }
+
+  /** A number (possibly infinite) at least {@code limit} in size: more than its column's type holds. */
+  private static Column beyond(String textColumn, double limit) {
+    Column d = tryCast(textColumn, "double");
+    return isnan(d).unary_$bang().and(expr("abs(try_cast(`" + textColumn + "` as double))").geq(limit));
+  }
+
+  /** Smallest size an int cannot hold. */
+  private static final double INT_LIMIT = 2147483648d;
 
   /** A whole number, or null for text that is not one ("4.5", "four"). */
   private static Column wholeNumber(String textColumn) {

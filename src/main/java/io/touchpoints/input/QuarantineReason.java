@@ -16,9 +16,13 @@ public enum QuarantineReason {
   UNKNOWN_EVENT_TYPE,
   /** revenue, csat or nps present but not a number (csat and nps must be whole numbers). */
   INVALID_NUMBER,
+  /** revenue, csat or nps a number its column cannot hold (revenue beyond decimal(18,4), csat or nps beyond int). */
+  NUMBER_OUT_OF_RANGE,
   CSAT_OUT_OF_RANGE,
   NPS_OUT_OF_RANGE,
   NEGATIVE_REVENUE,
+  /** Earlier than {@code validation.min_time} (a placeholder such as year 1, or a time a table cannot store). */
+  TIME_OUT_OF_RANGE,
   /** Later than the end of the run date plus {@code validation.max_future}. */
   FUTURE_TIME,
   /**

@@ -37,7 +37,7 @@ class EventValidationTest extends SparkTestBase {
   private static final String FUTURE_LIMIT = "2024-03-12T00:00:00Z";
 
   private static final JobConfig.ValidationSettings SETTINGS =
-      new JobConfig.ValidationSettings(Duration.ofDays(1), 1, 5, 0, 10);
+      new JobConfig.ValidationSettings(Duration.ofDays(1), LocalDate.of(1900, 1, 1), 1, 5, 0, 10);
   private static final Map<String, JobConfig.Taxonomy> TAXONOMY = Map.of(
       "email", new JobConfig.Taxonomy("owned", "pre_purchase"),
       "web_visit", new JobConfig.Taxonomy("owned", "pre_purchase"),
@@ -233,7 +233,7 @@ class EventValidationTest extends SparkTestBase {
     assertThat(twoEarlier.filter(col(REASON).equalTo("FUTURE_TIME")).count())
         .as("future rows with run date %s", RUN_DATE.minusDays(2)).isEqualTo(3);
     // With max_future 0 the limit is the end of the run date: e04 and e21 are future, e03 is not.
-    EventValidator strict = new EventValidator(new JobConfig.ValidationSettings(Duration.ZERO, 1, 5, 0, 10),
+    EventValidator strict = new EventValidator(new JobConfig.ValidationSettings(Duration.ZERO, LocalDate.of(1900, 1, 1), 1, 5, 0, 10),
         TAXONOMY, RUN_DATE);
     assertThat(EventValidator.quarantine(strict.validate(raw())).filter(col(REASON).equalTo("FUTURE_TIME")).count())
         .as("future rows with max_future 0").isEqualTo(2);
