@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.decode;
+import static org.apache.spark.sql.functions.encode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.length;
@@ -17,6 +19,7 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,6 +35,7 @@ import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.StructField;
@@ -63,7 +67,15 @@ public final class EventReader {
   public static final String PARSED_TIME = "_event_time_parsed";
   /** True where the source gives an event time (parseable or not). */
   public static final String TIME_GIVEN = "_event_time_given";
+  /** True for a row whose bytes are not valid in the source's encoding (UTF-8 only: other charsets decode all). */
+  public static final String INVALID_ENCODING = "_invalid_encoding";
+  /** True for a malformed CSV line with an unclosed quote: a piece of a record spanning lines. */
+  public static final String LINE_FRAGMENT = "_line_fragment";
   private static final String CORRUPT = "_corrupt_record";
+  /** A JSON line as read: the raw record of every row of it. */
+  private static final String WHOLE_LINE = "_line";
+  /** Latin-1 maps each byte to one char and back: text read with it still holds the file's exact bytes. */
+  private static final String BYTES_AS_TEXT = "ISO-8859-1";
 
   private final SparkSession spark;
 
@@ -129,9 +141,14 @@ public final class EventReader {
         for (String name : sourceColumns) {
           schema = schema.add(name, DataTypes.StringType);
         }
-        raw = spark.read().options(source.options()).option("mode", "PERMISSIVE")
-            .option("columnNameOfCorruptRecord", CORRUPT).schema(schema.add(CORRUPT, DataTypes.StringType))
-            .json(path);
+        schema = schema.add(CORRUPT, DataTypes.StringType);
+        boolean multiLine = Boolean.parseBoolean(SourceFiles.option(source.options(), "multiLine", "false"));
+        if (multiLine || !asciiCompatible(source.charset())) {
+          raw = spark.read().options(source.options()).option("encoding", source.charset().name())
+              .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT).schema(schema).json(path);
+        } else {
+          raw = jsonLines(path, source, schema);
+        }
       } else {
         raw = spark.read().options(source.options()).format(format).load(path);
         sourceColumns = Arrays.asList(raw.columns());
@@ -173,15 +190,96 @@ public final class EventReader {
       // The schema is the files' own header, so Spark's positional read matches the names. Column pruning makes
       // the parser count only the selected fields, so a line with too many or too few fields would not be flagged
       // as malformed: every field is parsed.
+      // UTF-8 is read as Latin-1 and decoded here, where invalid bytes can be seen (Spark's reader would turn them
+      // into U+FFFD unseen). Tokenizing is the same: no byte of a multi-byte UTF-8 character is a separator, quote
+      // or line end.
+      boolean utf8 = source.charset().equals(StandardCharsets.UTF_8);
       Dataset<Row> raw = spark.read().options(source.options()).option("header", "true")
-          .option("encoding", source.charset().name())
+          .option("encoding", utf8 ? BYTES_AS_TEXT : source.charset().name())
           .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
           .option("columnPruning", "false")
           .schema(header.add(CORRUPT, DataTypes.StringType)).csv(group.files().toArray(String[]::new));
+      raw = utf8 ? decodeUtf8(raw, group.header()) : raw;
+      boolean multiLine = Boolean.parseBoolean(SourceFiles.option(source.options(), "multiLine", "false"));
+      if (!multiLine) {
+        String quote = SourceFiles.option(source.options(), "quote", "\"");
+        Column quotes = length(col(CORRUPT)).minus(length(functions.replace(col(CORRUPT), lit(quote), lit(""))));
+        raw = raw.withColumn(LINE_FRAGMENT, coalesce(quotes.mod(2).equalTo(1), lit(false)));
+      }
       Dataset<Row> one = canonical(raw, source, group.header(), true);
       all = all == null ? one : all.unionByName(one);
     }
     return all;
+  }
+
+  /**
+   * Source columns read as Latin-1 (one char per byte) decoded as UTF-8, with {@link #INVALID_ENCODING} where the
+   * bytes are not valid UTF-8 and {@link EventColumns#RAW_BYTES} (base64 of the row as a CSV line of the exact
+   * bytes, or of the malformed line) there.
+   */
+  private static Dataset<Row> decodeUtf8(Dataset<Row> raw, List<String> header) {
+    List<Column> out = new ArrayList<>();
+    List<Column> bytesAsText = new ArrayList<>();
+    Column invalid = lit(false);
+    List<String> all = new ArrayList<>(header);
+    all.add(CORRUPT);
+    for (String name : all) {
+      Column text = col(quote(name));
+      Column bytes = encode(text, BYTES_AS_TEXT);
+      Column decoded = decode(bytes, "UTF-8");
+      out.add(decoded.as(name));
+      if (!name.equals(CORRUPT)) {
+        bytesAsText.add(text.as(name));
+      }
+      // Only text holding U+FFFD is re-encoded and compared: a U+FFFD written in the file is valid.
+      invalid = invalid.or(coalesce(functions.instr(decoded, "\uFFFD").gt(0)
+          .and(encode(decoded, "UTF-8").notEqual(bytes)), lit(false)));
+    }
+    Column rowBytes = coalesce(encode(col(CORRUPT), BYTES_AS_TEXT),
+        encode(functions.to_csv(struct(bytesAsText.toArray(Column[]::new))), BYTES_AS_TEXT));
+    out.add(invalid.as(INVALID_ENCODING));
+    out.add(when(invalid, base64(rowBytes)).as(EventColumns.RAW_BYTES));
+    return raw.select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * JSON lines read as text and parsed here, so the raw record is the whole line (keys the mapping does not name
+   * included) and invalid UTF-8 can be seen. Blank lines are not records, as in Spark's JSON reader.
+   */
+  private Dataset<Row> jsonLines(String path, SourceMapping.Source source, StructType schema) {
+    Column bytes = col("value").cast(DataTypes.BinaryType);
+    Column text = decode(bytes, source.charset().name());
+    boolean utf8 = source.charset().equals(StandardCharsets.UTF_8);
+    Column invalid = !utf8 ? lit(false) : coalesce(functions.instr(text, "\uFFFD").gt(0)
+        .and(encode(text, "UTF-8").notEqual(bytes)), lit(false));
+    Map<String, String> options = new LinkedHashMap<>(source.options());
+    options.put("mode", "PERMISSIVE");
+    options.put("columnNameOfCorruptRecord", CORRUPT);
+    Dataset<Row> lines = spark.read().text(path)
+        .withColumn("_text", text)
+        .filter(length(trim(col("_text"))).gt(0))
+        .withColumn(INVALID_ENCODING, invalid)
+        .withColumn(EventColumns.RAW_BYTES, when(invalid, base64(bytes)))
+        .withColumn("_parsed", functions.from_json(col("_text"), schema, options));
+    List<Column> out = new ArrayList<>();
+    for (String name : schema.fieldNames()) {
+      out.add(col("_parsed").getField(name).as(name));
+    }
+    out.add(col("_text").as(WHOLE_LINE));
+    out.add(col(INVALID_ENCODING));
+    out.add(col(EventColumns.RAW_BYTES));
+    return lines.select(out.toArray(Column[]::new));
+  }
+
+  /** Base64 on one line (Spark's own breaks lines every 76 characters, MIME style). */
+  private static Column base64(Column bytes) {
+    return functions.regexp_replace(functions.base64(bytes), "[\\r\\n]", "");
+  }
+
+  private static boolean asciiCompatible(java.nio.charset.Charset charset) {
+    return charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.ISO_8859_1)
+        || charset.equals(StandardCharsets.US_ASCII) || charset.name().startsWith("windows-")
+        || charset.name().startsWith("ISO-8859");
   }
 
   private void requireDeltaTable(String path) {
@@ -233,14 +331,19 @@ public final class EventReader {
       out.add(timeText.isNotNull().as(TIME_GIVEN));
     }
     Column[] sourceCols = sourceColumns.stream().map(c -> col(quote(c))).toArray(Column[]::new);
-    Column asJson = to_json(struct(sourceCols));
+    // The whole source row: a JSON line itself, else every source column by its source name.
+    Column record = present(raw, WHOLE_LINE) ? col(WHOLE_LINE) : to_json(struct(sourceCols));
     if (textual) {
-      out.add(coalesce(col(CORRUPT), asJson).as(EventColumns.RAW_RECORD));
+      out.add(coalesce(col(CORRUPT), record).as(EventColumns.RAW_RECORD));
       out.add(col(CORRUPT).isNotNull().as(MALFORMED));
     } else {
-      out.add(asJson.as(EventColumns.RAW_RECORD));
+      out.add(record.as(EventColumns.RAW_RECORD));
       out.add(lit(false).as(MALFORMED));
     }
+    out.add(present(raw, INVALID_ENCODING) ? col(INVALID_ENCODING) : lit(false).as(INVALID_ENCODING));
+    out.add(present(raw, LINE_FRAGMENT) ? col(LINE_FRAGMENT) : lit(false).as(LINE_FRAGMENT));
+    out.add(present(raw, EventColumns.RAW_BYTES) ? col(EventColumns.RAW_BYTES)
+        : lit(null).cast(DataTypes.StringType).as(EventColumns.RAW_BYTES));
     return raw.select(out.toArray(Column[]::new));
   }
 
@@ -376,6 +479,10 @@ public final class EventReader {
   /** An offset after a time of day; a date alone ("2018-02-01") ends in "-01", which is not an offset. */
   private static final String OFFSET_AT_END =
       "[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]*)?)?\\s*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$";
+
+  private static boolean present(Dataset<Row> raw, String column) {
+    return Arrays.asList(raw.columns()).contains(column);
+  }
 
   private static boolean isTime(StructField field) {
     return field.dataType() instanceof TimestampType || field.dataType() instanceof TimestampNTZType

@@ -90,7 +90,9 @@ public final class EventValidator {
     List<Column> checks = new ArrayList<>();
     for (QuarantineReason reason : QuarantineReason.values()) {
       Column failed = switch (reason) {
-        case MALFORMED_RECORD -> malformed;
+        case MALFORMED_RECORD -> malformed.and(col(EventReader.LINE_FRAGMENT).unary_$bang());
+        case LINE_FRAGMENT -> col(EventReader.LINE_FRAGMENT);
+        case INVALID_ENCODING -> col(EventReader.INVALID_ENCODING);
         case MISSING_CUSTOMER -> col(EventColumns.CUSTOMER_ID).isNull().and(col(EventColumns.ANONYMOUS_ID).isNull());
         // The reader's flag, not the text: a typed time is never formatted as text just to be checked.
         case MISSING_TIME -> col(EventReader.TIME_GIVEN).unary_$bang();
@@ -112,7 +114,9 @@ public final class EventValidator {
         case TOO_LATE -> lateLimit == null ? lit(false) : time.lt(lit(lateLimit));
       };
       // A malformed line has no trustworthy fields: it is filed under that reason alone.
-      Column applies = reason == QuarantineReason.MALFORMED_RECORD ? failed : malformed.unary_$bang().and(failed);
+      boolean lineLevel = reason == QuarantineReason.MALFORMED_RECORD || reason == QuarantineReason.LINE_FRAGMENT
+          || reason == QuarantineReason.INVALID_ENCODING;
+      Column applies = lineLevel ? failed : malformed.unary_$bang().and(failed);
       checks.add(when(coalesce(applies, lit(false)), lit(reason.name())));
     }
     Column reasons = filter(array(checks.toArray(Column[]::new)), Column::isNotNull);
@@ -122,7 +126,8 @@ public final class EventValidator {
         .withColumn(EventColumns.REVENUE, col("_revenue"))
         .withColumn(EventColumns.CSAT, col("_csat"))
         .withColumn(EventColumns.NPS, col("_nps"))
-        .drop("_revenue", "_csat", "_nps", EventReader.PARSED_TIME, EventReader.TIME_GIVEN);
+        .drop("_revenue", "_csat", "_nps", EventReader.PARSED_TIME, EventReader.TIME_GIVEN,
+            EventReader.INVALID_ENCODING, EventReader.LINE_FRAGMENT);
   }
 
   /** Rows with at least one problem: reason, reasons, source file and the raw record. */
@@ -133,7 +138,8 @@ public final class EventValidator {
             element_at(col(REASONS), 1).as(REASON),
             col(REASONS),
             col(EventColumns.SOURCE_FILE),
-            col(EventColumns.RAW_RECORD));
+            col(EventColumns.RAW_RECORD),
+            col(EventColumns.RAW_BYTES));
   }
 
   /** Rows without problems, typed, with channel and stage filled from the taxonomy where missing. */

@@ -7,6 +7,16 @@ package io.touchpoints.input;
 public enum QuarantineReason {
   /** A CSV/JSON line that does not parse into the source's columns (wrong field count, broken quoting or JSON). */
   MALFORMED_RECORD,
+  /**
+   * A malformed CSV line with an unclosed quote: a piece of a record whose quoted field spans lines. Read such files
+   * with the mapping's {@code options { multiLine = true }}.
+   */
+  LINE_FRAGMENT,
+  /**
+   * Bytes not valid in the source's encoding (UTF-8 unless the mapping's {@code encoding} says otherwise); the exact
+   * bytes are kept in {@code raw_bytes} (base64).
+   */
+  INVALID_ENCODING,
   /** Neither customer_id nor anonymous_id. */
   MISSING_CUSTOMER,
   MISSING_TIME,
