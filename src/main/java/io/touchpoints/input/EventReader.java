@@ -248,7 +248,8 @@ public final class EventReader {
    */
   private Dataset<Row> jsonLines(String path, SourceMapping.Source source, StructType schema) {
     Column bytes = col("value").cast(DataTypes.BinaryType);
-    Column text = decode(bytes, source.charset().name());
+    // A byte order mark is no part of the first line's record.
+    Column text = functions.regexp_replace(decode(bytes, source.charset().name()), "^\uFEFF", "");
     boolean utf8 = source.charset().equals(StandardCharsets.UTF_8);
     Column invalid = !utf8 ? lit(false) : coalesce(functions.instr(text, "\uFFFD").gt(0)
         .and(encode(text, "UTF-8").notEqual(bytes)), lit(false));
@@ -332,7 +333,8 @@ public final class EventReader {
     }
     Column[] sourceCols = sourceColumns.stream().map(c -> col(quote(c))).toArray(Column[]::new);
     // The whole source row: a JSON line itself, else every source column by its source name.
-    Column record = present(raw, WHOLE_LINE) ? col(WHOLE_LINE) : to_json(struct(sourceCols));
+    Column record = present(raw, WHOLE_LINE) ? col(WHOLE_LINE)
+        : to_json(struct(sourceCols), Map.of("ignoreNullFields", "false"));
     if (textual) {
       out.add(coalesce(col(CORRUPT), record).as(EventColumns.RAW_RECORD));
       out.add(col(CORRUPT).isNotNull().as(MALFORMED));

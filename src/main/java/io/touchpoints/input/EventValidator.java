@@ -142,6 +142,27 @@ public final class EventValidator {
             col(EventColumns.RAW_BYTES));
   }
 
+  /**
+   * One line per quarantine reason that a setting of the mapping would fix, with its count: for the end-of-run
+   * summary. Collects one row per reason (a handful).
+   */
+  public static List<String> hints(Dataset<Row> quarantine) {
+    List<String> lines = new ArrayList<>();
+    for (Row r : quarantine.groupBy(REASON).count().collectAsList()) {
+      String reason = r.getString(0);
+      long n = r.getLong(1);
+      if (QuarantineReason.INVALID_ENCODING.name().equals(reason)) {
+        lines.add(n + " rows quarantined as INVALID_ENCODING: their bytes are not valid UTF-8 (kept in raw_bytes). "
+            + "If the files use another character set, name it in the mapping: encoding = \"ISO-8859-1\" "
+            + "(or windows-1252, ...).");
+      } else if (QuarantineReason.LINE_FRAGMENT.name().equals(reason)) {
+        lines.add(n + " rows quarantined as LINE_FRAGMENT: pieces of records whose quoted fields span lines. Read "
+            + "such files with the mapping's options { multiLine = true }.");
+      }
+    }
+    return lines;
+  }
+
   /** Rows without problems, typed, with channel and stage filled from the taxonomy where missing. */
   public Dataset<Row> clean(Dataset<Row> validated) {
     Column channel = col(EventColumns.CHANNEL);

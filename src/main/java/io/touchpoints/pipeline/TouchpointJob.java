@@ -336,6 +336,7 @@ public final class TouchpointJob {
     record(new StageResult("ingest", StageResult.OK, ingestStart, since(ingestStart), read, read - quarantined,
         quarantined, null, null),
         StageReporter.count(read) + " rows read, " + StageReporter.count(quarantined) + " quarantined");
+    EventValidator.hints(tables.readRunDate(TableNames.QUARANTINE, config.runDate())).forEach(reporter::line);
 
     if (incremental) {
       return incrementalJourneys(validator.clean(validated), read, quarantined);

@@ -150,9 +150,10 @@ class EventValidationTest extends SparkTestBase {
     assertThat(malformed.get(0).getString(1)).as("source file of the malformed line").endsWith("/events.csv");
     List<String> negative = quarantine.filter(col(REASON).equalTo("NEGATIVE_REVENUE"))
         .select(EventColumns.RAW_RECORD).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    assertThat(negative).as("raw record of the negative revenue row: its source fields as read, as JSON")
-        .containsExactly("{\"event_id\":\"e20\",\"customer_id\":\"c3\",\"event_time\":\"2024-03-01T10:00:00Z\","
-            + "\"touchpoint\":\"checkout\",\"event_type\":\"conversion\",\"revenue\":\"-5.00\"}");
+    assertThat(negative).as("raw record of the negative revenue row: every source field as read, as JSON")
+        .containsExactly("{\"event_id\":\"e20\",\"customer_id\":\"c3\",\"anonymous_id\":null,"
+            + "\"event_time\":\"2024-03-01T10:00:00Z\",\"touchpoint\":\"checkout\",\"event_type\":\"conversion\","
+            + "\"channel\":null,\"stage\":null,\"revenue\":\"-5.00\",\"csat\":null,\"nps\":null}");
   }
 
   private static Timestamp ts(String instant) {
