@@ -49,10 +49,18 @@ public record JobConfig(
   private static final List<String> OPEN_SECTIONS = List.of("taxonomy", "spark");
 
   /** Bounds on validated values. */
-  public record ValidationSettings(Duration maxFuture, int csatMin, int csatMax, int npsMin, int npsMax) {
+  public record ValidationSettings(
+      Duration maxFuture, LocalDate minTime, int csatMin, int csatMax, int npsMin, int npsMax) {
+    /** Parquet and Delta refuse to write earlier times unless rebased between calendars. */
+    public static final LocalDate EARLIEST_STORABLE = LocalDate.of(1583, 1, 1);
+
     public ValidationSettings {
       if (maxFuture == null || maxFuture.isNegative()) {
         throw new ConfigurationException("validation.max_future must be zero or a positive duration, got " + maxFuture);
+      }
+      if (minTime == null || minTime.isBefore(EARLIEST_STORABLE)) {
+        throw new ConfigurationException("validation.min_time must be " + EARLIEST_STORABLE
+            + " or later (Parquet and Delta cannot store earlier times as written), got " + minTime);
       }
     }
   }
@@ -153,8 +161,15 @@ public record JobConfig(
     } catch (DateTimeParseException e) {
       throw new ConfigurationException("run date must be yyyy-MM-dd, got '" + runDateText + "'");
     }
+    String minTimeText = c.getString("validation.min_time");
+    LocalDate minTime;
+    try {
+      minTime = LocalDate.parse(minTimeText);
+    } catch (DateTimeParseException e) {
+      throw new ConfigurationException("validation.min_time must be yyyy-MM-dd, got '" + minTimeText + "'");
+    }
     ValidationSettings validation = new ValidationSettings(
-        c.getDuration("validation.max_future"),
+        c.getDuration("validation.max_future"), minTime,
         c.getInt("validation.csat_min"), c.getInt("validation.csat_max"),
         c.getInt("validation.nps_min"), c.getInt("validation.nps_max"));
     JourneySettings journey = new JourneySettings(

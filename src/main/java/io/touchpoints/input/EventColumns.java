@@ -71,6 +71,11 @@ public final class EventColumns {
   public static final String INPUT_ORDER = "input_order";
   /** The source record as read, for quarantine: JSON of the source columns, or the malformed line itself. */
   public static final String RAW_RECORD = "raw_record";
+  /**
+   * Base64 of the source row's exact bytes where they are not valid in the source's encoding (raw_record then holds
+   * them decoded with U+FFFD in place of each bad sequence); null elsewhere.
+   */
+  public static final String RAW_BYTES = "raw_bytes";
 
   private EventColumns() {}
 

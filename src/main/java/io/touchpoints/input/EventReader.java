@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.decode;
+import static org.apache.spark.sql.functions.encode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.length;
@@ -17,6 +19,7 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,6 +35,7 @@ import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.StructField;
@@ -63,7 +67,15 @@ public final class EventReader {
   public static final String PARSED_TIME = "_event_time_parsed";
   /** True where the source gives an event time (parseable or not). */
   public static final String TIME_GIVEN = "_event_time_given";
+  /** True for a row whose bytes are not valid in the source's encoding (UTF-8 only: other charsets decode all). */
+  public static final String INVALID_ENCODING = "_invalid_encoding";
+  /** True for a malformed CSV line with an unclosed quote: a piece of a record spanning lines. */
+  public static final String LINE_FRAGMENT = "_line_fragment";
   private static final String CORRUPT = "_corrupt_record";
+  /** A JSON line as read: the raw record of every row of it. */
+  private static final String WHOLE_LINE = "_line";
+  /** Latin-1 maps each byte to one char and back: text read with it still holds the file's exact bytes. */
+  private static final String BYTES_AS_TEXT = "ISO-8859-1";
 
   private final SparkSession spark;
 
@@ -99,63 +111,194 @@ public final class EventReader {
   }
 
   private void requireExists(String path) {
+    files().list(path);
+  }
+
+  private SourceFiles files() {
+    return new SourceFiles(spark.sparkContext().hadoopConfiguration());
+  }
+
+  private Dataset<Row> readSource(String path, String format, SourceMapping.Source source) {
+    if (!List.of("csv", "json", "parquet", "delta").contains(format)) {
+      throw new InputException("unsupported input format '" + format + "' (csv, json, parquet, delta)");
+    }
+    SourceFiles files = files();
+    List<org.apache.hadoop.fs.Path> paths = files.list(path);
+    if (format.equals("delta")) {
+      requireDeltaTable(path);
+    } else {
+      files.requireFormat(paths, format);
+    }
     try {
-      Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      FileStatus[] matches = fs.globStatus(p);
-      if (matches == null || matches.length == 0) {
-        throw new InputException("input path not found: " + path);
+      if (format.equals("csv")) {
+        return readCsv(path, files, paths, source);
+      }
+      Dataset<Row> raw;
+      List<String> sourceColumns;
+      if (format.equals("json")) {
+        sourceColumns = jsonFields(source);
+        StructType schema = new StructType();
+        for (String name : sourceColumns) {
+          schema = schema.add(name, DataTypes.StringType);
+        }
+        schema = schema.add(CORRUPT, DataTypes.StringType);
+        boolean multiLine = Boolean.parseBoolean(SourceFiles.option(source.options(), "multiLine", "false"));
+        if (multiLine || !asciiCompatible(source.charset())) {
+          raw = spark.read().options(source.options()).option("encoding", source.charset().name())
+              .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT).schema(schema).json(path);
+        } else {
+          raw = jsonLines(path, source, schema);
+        }
+      } else {
+        raw = spark.read().options(source.options()).format(format).load(path);
+        sourceColumns = Arrays.asList(raw.columns());
+      }
+      checkRequired(path, source, effectiveColumns(source, sourceColumns), sourceColumns, true);
+      return canonical(raw, source, sourceColumns, format.equals("json"));
+    } catch (InputException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new InputException("cannot read " + format + " input " + path + ": " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Each CSV file is read with its own header and mapped by column name: files sharing a header are one scan, and
+   * the scans are unioned by canonical name (a column a file lacks is null there).
+   */
+  private Dataset<Row> readCsv(String path, SourceFiles files, List<org.apache.hadoop.fs.Path> paths,
+      SourceMapping.Source source) {
+    List<SourceFiles.HeaderGroup> groups = files.csvHeaders(paths, source.options(), source.charset());
+    if (groups.isEmpty()) {
+      throw new InputException("no header line found in " + path);
+    }
+    // Every header is checked before any file is read in bulk.
+    Set<String> seen = new TreeSet<>();
+    for (SourceFiles.HeaderGroup group : groups) {
+      String where = SourceFiles.display(new org.apache.hadoop.fs.Path(group.files().get(0))) + (group.files().size() > 1
+          ? " (and " + (group.files().size() - 1) + " more files with the same header)" : "");
+      checkRequired(where, source, effectiveColumns(source, group.header()), group.header(), false);
+      seen.addAll(group.header());
+    }
+    checkMappedOptional(path, source, seen);
+    Dataset<Row> all = null;
+    for (SourceFiles.HeaderGroup group : groups) {
+      StructType header = new StructType();
+      for (String name : group.header()) {
+        header = header.add(name, DataTypes.StringType);
+      }
+      // The schema is the files' own header, so Spark's positional read matches the names. Column pruning makes
+      // the parser count only the selected fields, so a line with too many or too few fields would not be flagged
+      // as malformed: every field is parsed.
+      // UTF-8 is read as Latin-1 and decoded here, where invalid bytes can be seen (Spark's reader would turn them
+      // into U+FFFD unseen). Tokenizing is the same: no byte of a multi-byte UTF-8 character is a separator, quote
+      // or line end.
+      boolean utf8 = source.charset().equals(StandardCharsets.UTF_8);
+      Dataset<Row> raw = spark.read().options(source.options()).option("header", "true")
+          .option("encoding", utf8 ? BYTES_AS_TEXT : source.charset().name())
+          .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
+          .option("columnPruning", "false")
+          .schema(header.add(CORRUPT, DataTypes.StringType)).csv(group.files().toArray(String[]::new));
+      raw = utf8 ? decodeUtf8(raw, group.header()) : raw;
+      boolean multiLine = Boolean.parseBoolean(SourceFiles.option(source.options(), "multiLine", "false"));
+      if (!multiLine) {
+        String quote = SourceFiles.option(source.options(), "quote", "\"");
+        Column quotes = length(col(CORRUPT)).minus(length(functions.replace(col(CORRUPT), lit(quote), lit(""))));
+        raw = raw.withColumn(LINE_FRAGMENT, coalesce(quotes.mod(2).equalTo(1), lit(false)));
+      }
+      Dataset<Row> one = canonical(raw, source, group.header(), true);
+      all = all == null ? one : all.unionByName(one);
+    }
+    return all;
+  }
+
+  /**
+   * Source columns read as Latin-1 (one char per byte) decoded as UTF-8, with {@link #INVALID_ENCODING} where the
+   * bytes are not valid UTF-8 and {@link EventColumns#RAW_BYTES} (base64 of the row as a CSV line of the exact
+   * bytes, or of the malformed line) there.
+   */
+  private static Dataset<Row> decodeUtf8(Dataset<Row> raw, List<String> header) {
+    List<Column> out = new ArrayList<>();
+    List<Column> bytesAsText = new ArrayList<>();
+    Column invalid = lit(false);
+    List<String> all = new ArrayList<>(header);
+    all.add(CORRUPT);
+    for (String name : all) {
+      Column text = col(quote(name));
+      Column bytes = encode(text, BYTES_AS_TEXT);
+      Column decoded = decode(bytes, "UTF-8");
+      out.add(decoded.as(name));
+      if (!name.equals(CORRUPT)) {
+        bytesAsText.add(text.as(name));
+      }
+      // Only text holding U+FFFD is re-encoded and compared: a U+FFFD written in the file is valid.
+      invalid = invalid.or(coalesce(functions.instr(decoded, "\uFFFD").gt(0)
+          .and(encode(decoded, "UTF-8").notEqual(bytes)), lit(false)));
+    }
+    Column rowBytes = coalesce(encode(col(CORRUPT), BYTES_AS_TEXT),
+        encode(functions.to_csv(struct(bytesAsText.toArray(Column[]::new))), BYTES_AS_TEXT));
+    out.add(invalid.as(INVALID_ENCODING));
+    out.add(when(invalid, base64(rowBytes)).as(EventColumns.RAW_BYTES));
+    return raw.select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * JSON lines read as text and parsed here, so the raw record is the whole line (keys the mapping does not name
+   * included) and invalid UTF-8 can be seen. Blank lines are not records, as in Spark's JSON reader.
+   */
+  private Dataset<Row> jsonLines(String path, SourceMapping.Source source, StructType schema) {
+    Column bytes = col("value").cast(DataTypes.BinaryType);
+    // A byte order mark is no part of the first line's record.
+    Column text = functions.regexp_replace(decode(bytes, source.charset().name()), "^\uFEFF", "");
+    boolean utf8 = source.charset().equals(StandardCharsets.UTF_8);
+    Column invalid = !utf8 ? lit(false) : coalesce(functions.instr(text, "\uFFFD").gt(0)
+        .and(encode(text, "UTF-8").notEqual(bytes)), lit(false));
+    Map<String, String> options = new LinkedHashMap<>(source.options());
+    options.put("mode", "PERMISSIVE");
+    options.put("columnNameOfCorruptRecord", CORRUPT);
+    Dataset<Row> lines = spark.read().text(path)
+        .withColumn("_text", text)
+        .filter(length(trim(col("_text"))).gt(0))
+        .withColumn(INVALID_ENCODING, invalid)
+        .withColumn(EventColumns.RAW_BYTES, when(invalid, base64(bytes)))
+        .withColumn("_parsed", functions.from_json(col("_text"), schema, options));
+    List<Column> out = new ArrayList<>();
+    for (String name : schema.fieldNames()) {
+      out.add(col("_parsed").getField(name).as(name));
+    }
+    out.add(col("_text").as(WHOLE_LINE));
+    out.add(col(INVALID_ENCODING));
+    out.add(col(EventColumns.RAW_BYTES));
+    return lines.select(out.toArray(Column[]::new));
+  }
+
+  /** Base64 on one line (Spark's own breaks lines every 76 characters, MIME style). */
+  private static Column base64(Column bytes) {
+    return functions.regexp_replace(functions.base64(bytes), "[\\r\\n]", "");
+  }
+
+  private static boolean asciiCompatible(java.nio.charset.Charset charset) {
+    return charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.ISO_8859_1)
+        || charset.equals(StandardCharsets.US_ASCII) || charset.name().startsWith("windows-")
+        || charset.name().startsWith("ISO-8859");
+  }
+
+  private void requireDeltaTable(String path) {
+    try {
+      org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(path, "_delta_log");
+      if (!log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log)) {
+        throw new InputException("input " + path + " is not a Delta table (--format delta): it has no _delta_log "
+            + "folder. Give the format of the files with --format (csv, json, parquet, delta).");
       }
     } catch (IOException e) {
       throw new InputException("input path not readable: " + path + " (" + e.getMessage() + ")", e);
     }
   }
 
-  private Dataset<Row> readSource(String path, String format, SourceMapping.Source source) {
-    requireExists(path);
-    Dataset<Row> raw;
-    List<String> sourceColumns;
-    boolean textual = format.equals("csv") || format.equals("json");
-    try {
-      switch (format) {
-        case "csv" -> {
-          DataFrameReader header = spark.read().options(source.options()).option("header", "true");
-          // The header line names the columns; every column is read as text, nothing is inferred.
-          StructType headerSchema = header.option("inferSchema", "false").csv(path).schema();
-          if (headerSchema.isEmpty()) {
-            throw new InputException("no header line found in " + path);
-          }
-          sourceColumns = Arrays.asList(headerSchema.fieldNames());
-          // Column pruning makes the parser count only the selected fields, so a line with too many or too few
-          // fields would not be flagged as malformed: every field is parsed.
-          raw = spark.read().options(source.options()).option("header", "true")
-              .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
-              .option("columnPruning", "false")
-              .schema(headerSchema.add(CORRUPT, DataTypes.StringType)).csv(path);
-        }
-        case "json" -> {
-          sourceColumns = jsonFields(source);
-          StructType schema = new StructType();
-          for (String name : sourceColumns) {
-            schema = schema.add(name, DataTypes.StringType);
-          }
-          raw = spark.read().options(source.options()).option("mode", "PERMISSIVE")
-              .option("columnNameOfCorruptRecord", CORRUPT).schema(schema.add(CORRUPT, DataTypes.StringType))
-              .json(path);
-        }
-        case "parquet", "delta" -> {
-          raw = spark.read().options(source.options()).format(format).load(path);
-          sourceColumns = Arrays.asList(raw.columns());
-        }
-        default -> throw new InputException("unsupported input format '" + format + "' (csv, json, parquet, delta)");
-      }
-    } catch (InputException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new InputException("cannot read " + format + " input " + path + ": " + firstLine(e.getMessage()), e);
-    }
+  /** The canonical text columns of one scan whose source columns are {@code sourceColumns}. */
+  private static Dataset<Row> canonical(
+      Dataset<Row> raw, SourceMapping.Source source, List<String> sourceColumns, boolean textual) {
     Map<String, String> columns = effectiveColumns(source, sourceColumns);
-    checkRequired(path, source, columns, sourceColumns);
 
     // Position of each row in its input, taken right at the scan, before anything can reorder rows.
     raw = raw
@@ -184,21 +327,25 @@ public final class EventReader {
       out.add(typed.as(PARSED_TIME));
       out.add(typed.isNotNull().as(TIME_GIVEN));
     } else {
-      SourceMapping.Source timeSource = !typedTime ? source : new SourceMapping.Source(source.path(),
-          source.format(), source.options(), source.columns(), source.constants(), source.defaults(),
-          source.values(), List.of(), source.zone());
+      SourceMapping.Source timeSource = !typedTime ? source : source.withTimestampPatterns(List.of());
       out.add(parseTime(timeText, timeSource).as(PARSED_TIME));
       out.add(timeText.isNotNull().as(TIME_GIVEN));
     }
     Column[] sourceCols = sourceColumns.stream().map(c -> col(quote(c))).toArray(Column[]::new);
-    Column asJson = to_json(struct(sourceCols));
+    // The whole source row: a JSON line itself, else every source column by its source name.
+    Column record = present(raw, WHOLE_LINE) ? col(WHOLE_LINE)
+        : to_json(struct(sourceCols), Map.of("ignoreNullFields", "false"));
     if (textual) {
-      out.add(coalesce(col(CORRUPT), asJson).as(EventColumns.RAW_RECORD));
+      out.add(coalesce(col(CORRUPT), record).as(EventColumns.RAW_RECORD));
       out.add(col(CORRUPT).isNotNull().as(MALFORMED));
     } else {
-      out.add(asJson.as(EventColumns.RAW_RECORD));
+      out.add(record.as(EventColumns.RAW_RECORD));
       out.add(lit(false).as(MALFORMED));
     }
+    out.add(present(raw, INVALID_ENCODING) ? col(INVALID_ENCODING) : lit(false).as(INVALID_ENCODING));
+    out.add(present(raw, LINE_FRAGMENT) ? col(LINE_FRAGMENT) : lit(false).as(LINE_FRAGMENT));
+    out.add(present(raw, EventColumns.RAW_BYTES) ? col(EventColumns.RAW_BYTES)
+        : lit(null).cast(DataTypes.StringType).as(EventColumns.RAW_BYTES));
     return raw.select(out.toArray(Column[]::new));
   }
 
@@ -221,11 +368,17 @@ public final class EventReader {
     return new ArrayList<>(fields);
   }
 
-  private static void checkRequired(
-      String path, SourceMapping.Source source, Map<String, String> columns, List<String> sourceColumns) {
+  /**
+   * @param allMapped whether every mapped column must be present; else only those of required columns (a file of
+   *     a folder may lack an optional column: see {@link #checkMappedOptional})
+   */
+  private static void checkRequired(String path, SourceMapping.Source source, Map<String, String> columns,
+      List<String> sourceColumns, boolean allMapped) {
     List<String> problems = new ArrayList<>();
     for (Map.Entry<String, String> e : source.columns().entrySet()) {
-      if (!sourceColumns.contains(e.getValue())) {
+      boolean needed = allMapped || EventColumns.REQUIRED.contains(e.getKey())
+          || e.getKey().equals(EventColumns.CUSTOMER_ID) || e.getKey().equals(EventColumns.ANONYMOUS_ID);
+      if (needed && !sourceColumns.contains(e.getValue())) {
         problems.add("mapped column '" + e.getValue() + "' (for " + e.getKey() + ") is not in the file");
       }
     }
@@ -244,6 +397,20 @@ public final class EventReader {
     if (!problems.isEmpty()) {
       throw new InputException("input " + path + ": " + String.join("; ", problems)
           + ". Columns found: " + sourceColumns + ". Use --mapping FILE to rename source columns.");
+    }
+  }
+
+  /** A mapped optional column found in none of a source's files is a mistake in the mapping, not a gap. */
+  private static void checkMappedOptional(String path, SourceMapping.Source source, Set<String> seen) {
+    List<String> problems = new ArrayList<>();
+    source.columns().forEach((canonical, sourceName) -> {
+      if (!seen.contains(sourceName)) {
+        problems.add("mapped column '" + sourceName + "' (for " + canonical + ") is in none of the files");
+      }
+    });
+    if (!problems.isEmpty()) {
+      throw new InputException("input " + path + ": " + String.join("; ", problems) + ". Columns found: " + seen
+          + ". Use --mapping FILE to rename source columns.");
     }
   }
 
@@ -314,6 +481,10 @@ public final class EventReader {
   /** An offset after a time of day; a date alone ("2018-02-01") ends in "-01", which is not an offset. */
   private static final String OFFSET_AT_END =
       "[0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]*)?)?\\s*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$";
+
+  private static boolean present(Dataset<Row> raw, String column) {
+    return Arrays.asList(raw.columns()).contains(column);
+  }
 
   private static boolean isTime(StructField field) {
     return field.dataType() instanceof TimestampType || field.dataType() instanceof TimestampNTZType

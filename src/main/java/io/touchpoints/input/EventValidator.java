@@ -78,6 +78,7 @@ public final class EventValidator {
     Column nps = wholeNumber(EventColumns.NPS);
     Timestamp futureLimit = Timestamp.from(runDate.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
         .plus(settings.maxFuture()));
+    Timestamp minTime = Timestamp.from(settings.minTime().atStartOfDay(ZoneOffset.UTC).toInstant());
     Column time = col(EventReader.PARSED_TIME);
 
     Dataset<Row> typed = raw
@@ -89,16 +90,23 @@ public final class EventValidator {
     List<Column> checks = new ArrayList<>();
     for (QuarantineReason reason : QuarantineReason.values()) {
       Column failed = switch (reason) {
-        case MALFORMED_RECORD -> malformed;
+        case MALFORMED_RECORD -> malformed.and(col(EventReader.LINE_FRAGMENT).unary_$bang());
+        case LINE_FRAGMENT -> col(EventReader.LINE_FRAGMENT);
+        case INVALID_ENCODING -> col(EventReader.INVALID_ENCODING);
         case MISSING_CUSTOMER -> col(EventColumns.CUSTOMER_ID).isNull().and(col(EventColumns.ANONYMOUS_ID).isNull());
         // The reader's flag, not the text: a typed time is never formatted as text just to be checked.
         case MISSING_TIME -> col(EventReader.TIME_GIVEN).unary_$bang();
         case UNPARSEABLE_TIME -> col(EventReader.TIME_GIVEN).and(time.isNull());
         case MISSING_TOUCHPOINT -> col(EventColumns.TOUCHPOINT).isNull();
         case UNKNOWN_EVENT_TYPE -> col(EventColumns.EVENT_TYPE).isin(EventColumns.EVENT_TYPES.toArray()).unary_$bang();
-        case INVALID_NUMBER -> revenueText.isNotNull().and(col("_revenue").isNull())
-            .or(col(EventColumns.CSAT).isNotNull().and(col("_csat").isNull()))
-            .or(col(EventColumns.NPS).isNotNull().and(col("_nps").isNull()));
+        case INVALID_NUMBER -> notANumber(EventColumns.REVENUE)
+            .or(notANumber(EventColumns.CSAT).or(fraction(EventColumns.CSAT)))
+            .or(notANumber(EventColumns.NPS).or(fraction(EventColumns.NPS)));
+        // A number, but too large for its column: quarantined, never stored as null.
+        case NUMBER_OUT_OF_RANGE -> revenueText.isNotNull().and(notANumber(EventColumns.REVENUE).unary_$bang())
+            .and(col("_revenue").isNull())
+            .or(beyond(EventColumns.CSAT, INT_LIMIT)).or(beyond(EventColumns.NPS, INT_LIMIT));
+        case TIME_OUT_OF_RANGE -> time.lt(lit(minTime));
         case CSAT_OUT_OF_RANGE -> col("_csat").lt(settings.csatMin()).or(col("_csat").gt(settings.csatMax()));
         case NPS_OUT_OF_RANGE -> col("_nps").lt(settings.npsMin()).or(col("_nps").gt(settings.npsMax()));
         case NEGATIVE_REVENUE -> col("_revenue").lt(0);
@@ -106,7 +114,9 @@ public final class EventValidator {
         case TOO_LATE -> lateLimit == null ? lit(false) : time.lt(lit(lateLimit));
       };
       // A malformed line has no trustworthy fields: it is filed under that reason alone.
-      Column applies = reason == QuarantineReason.MALFORMED_RECORD ? failed : malformed.unary_$bang().and(failed);
+      boolean lineLevel = reason == QuarantineReason.MALFORMED_RECORD || reason == QuarantineReason.LINE_FRAGMENT
+          || reason == QuarantineReason.INVALID_ENCODING;
+      Column applies = lineLevel ? failed : malformed.unary_$bang().and(failed);
       checks.add(when(coalesce(applies, lit(false)), lit(reason.name())));
     }
     Column reasons = filter(array(checks.toArray(Column[]::new)), Column::isNotNull);
@@ -116,7 +126,8 @@ public final class EventValidator {
         .withColumn(EventColumns.REVENUE, col("_revenue"))
         .withColumn(EventColumns.CSAT, col("_csat"))
         .withColumn(EventColumns.NPS, col("_nps"))
-        .drop("_revenue", "_csat", "_nps", EventReader.PARSED_TIME, EventReader.TIME_GIVEN);
+        .drop("_revenue", "_csat", "_nps", EventReader.PARSED_TIME, EventReader.TIME_GIVEN,
+            EventReader.INVALID_ENCODING, EventReader.LINE_FRAGMENT);
   }
 
   /** Rows with at least one problem: reason, reasons, source file and the raw record. */
@@ -127,7 +138,29 @@ public final class EventValidator {
             element_at(col(REASONS), 1).as(REASON),
             col(REASONS),
             col(EventColumns.SOURCE_FILE),
-            col(EventColumns.RAW_RECORD));
+            col(EventColumns.RAW_RECORD),
+            col(EventColumns.RAW_BYTES));
+  }
+
+  /**
+   * One line per quarantine reason that a setting of the mapping would fix, with its count: for the end-of-run
+   * summary. Collects one row per reason (a handful).
+   */
+  public static List<String> hints(Dataset<Row> quarantine) {
+    List<String> lines = new ArrayList<>();
+    for (Row r : quarantine.groupBy(REASON).count().collectAsList()) {
+      String reason = r.getString(0);
+      long n = r.getLong(1);
+      if (QuarantineReason.INVALID_ENCODING.name().equals(reason)) {
+        lines.add(n + " rows quarantined as INVALID_ENCODING: their bytes are not valid UTF-8 (kept in raw_bytes). "
+            + "If the files use another character set, name it in the mapping: encoding = \"ISO-8859-1\" "
+            + "(or windows-1252, ...).");
+      } else if (QuarantineReason.LINE_FRAGMENT.name().equals(reason)) {
+        lines.add(n + " rows quarantined as LINE_FRAGMENT: pieces of records whose quoted fields span lines. Read "
+            + "such files with the mapping's options { multiLine = true }.");
+      }
+    }
+    return lines;
   }
 
   /** Rows without problems, typed, with channel and stage filled from the taxonomy where missing. */
@@ -160,6 +193,27 @@ public final class EventValidator {
     out.add(col(EventColumns.INPUT_ORDER));
     return validated.filter(size(col(REASONS)).equalTo(0)).select(out.toArray(Column[]::new));
   }
+
+  /** Text present that is no number at all ("four", "NaN"). */
+  private static Column notANumber(String textColumn) {
+    Column d = tryCast(textColumn, "double");
+    return col(textColumn).isNotNull().and(d.isNull().or(isnan(d)));
+  }
+
+  /** A number within int range that is not whole ("4.5"). */
+  private static Column fraction(String textColumn) {
+    Column d = tryCast(textColumn, "double");
+    return expr("abs(" + "try_cast(`" + textColumn + "` as double)) < " + INT_LIMIT).and(d.notEqual(floor(d)));
+  }
+
+  /** A number (possibly infinite) at least {@code limit} in size: more than its column's type holds. */
+  private static Column beyond(String textColumn, double limit) {
+    Column d = tryCast(textColumn, "double");
+    return isnan(d).unary_$bang().and(expr("abs(try_cast(`" + textColumn + "` as double))").geq(limit));
+  }
+
+  /** Smallest size an int cannot hold. */
+  private static final double INT_LIMIT = 2147483648d;
 
   /** A whole number, or null for text that is not one ("4.5", "four"). */
   private static Column wholeNumber(String textColumn) {

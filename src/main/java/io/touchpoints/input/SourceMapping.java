@@ -9,6 +9,7 @@ import java.io.File;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -32,6 +33,7 @@ import java.util.Map;
  *   defaults { touchpoint = unknown }        # used where the source value is empty
  *   values { event_type { won = conversion } }
  *   timestamp { patterns = ["yyyy-MM-dd HH:mm:ss"], zone = "Europe/Brussels" }
+ *   encoding = "ISO-8859-1"            # of CSV and JSON files; default UTF-8
  *   sources = [ { path = "leads.csv", columns { ... } } ]   # several files under --input; each falls back
  * }                                                        # to the keys above
  * </pre>
@@ -48,6 +50,7 @@ public record SourceMapping(List<Source> sources) {
    * @param columns canonical column to source column
    * @param timestampPatterns tried in order; empty = ISO-8601
    * @param zone zone of timestamps that carry no offset; null = UTC
+   * @param encoding character set of CSV and JSON files (mapping key {@code encoding}; default UTF-8)
    */
   public record Source(
       String path,
@@ -58,7 +61,8 @@ public record SourceMapping(List<Source> sources) {
       Map<String, String> defaults,
       Map<String, Map<String, String>> values,
       List<String> timestampPatterns,
-      String zone) {
+      String zone,
+      String encoding) {
     public Source {
       options = Map.copyOf(options);
       columns = Map.copyOf(columns);
@@ -66,13 +70,24 @@ public record SourceMapping(List<Source> sources) {
       defaults = Map.copyOf(defaults);
       values = Map.copyOf(values);
       timestampPatterns = List.copyOf(timestampPatterns);
+      encoding = encoding == null ? StandardCharsets.UTF_8.name() : encoding;
+    }
+
+    /** The files' character set. */
+    public Charset charset() {
+      return Charset.forName(encoding);
+    }
+
+    /** The same source with other timestamp patterns. */
+    Source withTimestampPatterns(List<String> patterns) {
+      return new Source(path, format, options, columns, constants, defaults, values, patterns, zone, encoding);
     }
   }
 
   /** No mapping file: one source, the canonical column names, ISO-8601 times in UTC. */
   public static SourceMapping identity() {
     return new SourceMapping(List.of(
-        new Source("", null, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), List.of(), null)));
+        new Source("", null, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), List.of(), null, null)));
   }
 
   /**
@@ -178,8 +193,19 @@ public record SourceMapping(List<Source> sources) {
     if (format != null && !List.of("csv", "json", "parquet", "delta").contains(format)) {
       throw new InputException("mapping " + name + ": format must be csv, json, parquet or delta, got '" + format + "'");
     }
-    return new Source(c.hasPath("path") ? c.getString("path") : "", format, strings(c, "options"),
-        columns, constants, defaults, values, patterns, zone);
+    Map<String, String> options = strings(c, "options");
+    String encoding = c.hasPath("encoding") ? c.getString("encoding")
+        : SourceFiles.option(options, "encoding", SourceFiles.option(options, "charset", null));
+    if (encoding != null) {
+      try {
+        encoding = Charset.forName(encoding).name();
+      } catch (IllegalArgumentException e) {
+        throw new InputException("mapping " + name + ": unknown encoding '" + encoding + "' (e.g. UTF-8, "
+            + "ISO-8859-1, windows-1252, UTF-16)");
+      }
+    }
+    return new Source(c.hasPath("path") ? c.getString("path") : "", format, options,
+        columns, constants, defaults, values, patterns, zone, encoding);
   }
 
   private static Map<String, String> strings(Config c, String key) {

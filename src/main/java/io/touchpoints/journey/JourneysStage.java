@@ -106,6 +106,7 @@ public final class JourneysStage implements Stage<JourneysStage.Settings> {
     context.part(new StageOutcome(StageResult.OK, read, read - quarantined, quarantined, null, null,
         StageReporter.count(read) + " rows read, " + StageReporter.count(quarantined) + " quarantined"),
         "ingest", ingestStart);
+    EventValidator.hints(tables.readRunDate(TableNames.QUARANTINE, config.runDate())).forEach(context.reporter()::line);
 
     Dataset<Row> clean = validator.clean(validated);
     return settings.incremental()

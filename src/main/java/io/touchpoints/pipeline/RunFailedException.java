@@ -21,8 +21,8 @@ public class RunFailedException extends RuntimeException {
   /** The exception's message with its causes' messages, on one line: what a user reads first. */
   public static String describe(Throwable e) {
     StringBuilder sb = new StringBuilder();
-    if (!(e instanceof RunFailedException) && !(e instanceof io.touchpoints.input.InputException)
-        && !(e instanceof io.touchpoints.config.ConfigurationException)) {
+    // The job's own exceptions say what went wrong in words; others (Spark's, Delta's) are named.
+    if (!e.getClass().getName().startsWith("io.touchpoints.")) {
       sb.append(e.getClass().getSimpleName()).append(": ");
     }
     sb.append(e.getMessage());

@@ -38,7 +38,8 @@ import org.apache.spark.sql.types.DataTypes;
  * <p>The quarantine's {@code raw_record} cannot stay the source row: unmapped source columns may hold personal data
  * and the id fields inside it are raw. It becomes the mapped canonical fields as JSON (ids pseudonymized); a
  * malformed line, where no id can be found reliably, becomes {@code "malformed line, sha256:<salted hash of the
- * line>"}: it can be matched against the source file (with the salt) but not read. Narrow: no shuffle.
+ * line>"}: it can be matched against the source file (with the salt) but not read; so do the bytes of a row in an
+ * invalid encoding ({@code raw_bytes}, "sha256:<salted hash of the base64>"). Narrow: no shuffle.
  */
 public final class Pseudonymizer {
 
@@ -97,7 +98,9 @@ public final class Pseudonymizer {
     Column record = when(col(EventReader.MALFORMED),
         concat(lit("malformed line, sha256:"), pseudonym(col(EventColumns.RAW_RECORD))))
         .otherwise(to_json(struct(canonical.toArray(Column[]::new))));
-    return hashed.withColumn(EventColumns.RAW_RECORD, record);
+    return hashed.withColumn(EventColumns.RAW_RECORD, record)
+        .withColumn(EventColumns.RAW_BYTES, when(col(EventColumns.RAW_BYTES).isNotNull(),
+            concat(lit("sha256:"), pseudonym(col(EventColumns.RAW_BYTES)))));
   }
 
   @Override

@@ -262,6 +262,23 @@ public final class DeltaTables {
       if (fs.exists(p) && !fs.getFileStatus(p).isDirectory()) {
         throw new InputException("output path exists and is not a folder: " + root);
       }
+      // Tried, not inferred from permissions: a probe file in the folder, or in its nearest existing parent (which
+      // the run will create the folder in), so an unwritable output fails before any work, not at the first write.
+      Path existing = p;
+      while (existing != null && !fs.exists(existing)) {
+        existing = existing.getParent();
+      }
+      if (existing == null || !fs.getFileStatus(existing).isDirectory()) {
+        throw new InputException("output path cannot be created: " + root + " (" + existing + " is not a folder)");
+      }
+      Path probe = new Path(existing, ".touchpoints-write-check-" + java.util.UUID.randomUUID());
+      try {
+        fs.create(probe, false).close();
+      } catch (IOException e) {
+        throw new InputException("output path not writable: " + root + " (" + e.getMessage() + ")", e);
+      } finally {
+        fs.delete(probe, false);
+      }
     } catch (IOException e) {
       throw new InputException("output path not usable: " + root + " (" + e.getMessage() + ")", e);
     }

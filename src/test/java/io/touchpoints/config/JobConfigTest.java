@@ -39,7 +39,7 @@ class JobConfigTest {
     assertThat(c.outputPath()).as("output.path").isEqualTo("output");
     assertThat(c.runDate()).as("empty run_date = today in UTC").isBetween(before, after);
     assertThat(c.validation()).as("validation").isEqualTo(new JobConfig.ValidationSettings(
-        Duration.ofDays(1), 1, 5, 0, 10));
+        Duration.ofDays(1), LocalDate.of(1900, 1, 1), 1, 5, 0, 10));
     assertThat(c.journey()).as("journey").isEqualTo(new JobConfig.JourneySettings(
         Duration.ofMinutes(30), Duration.ofDays(30), true, false, List.of()));
     assertThat(c.taxonomy()).as("taxonomy entries").hasSize(15)

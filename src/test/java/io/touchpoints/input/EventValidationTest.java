@@ -37,7 +37,7 @@ class EventValidationTest extends SparkTestBase {
   private static final String FUTURE_LIMIT = "2024-03-12T00:00:00Z";
 
   private static final JobConfig.ValidationSettings SETTINGS =
-      new JobConfig.ValidationSettings(Duration.ofDays(1), 1, 5, 0, 10);
+      new JobConfig.ValidationSettings(Duration.ofDays(1), LocalDate.of(1900, 1, 1), 1, 5, 0, 10);
   private static final Map<String, JobConfig.Taxonomy> TAXONOMY = Map.of(
       "email", new JobConfig.Taxonomy("owned", "pre_purchase"),
       "web_visit", new JobConfig.Taxonomy("owned", "pre_purchase"),
@@ -70,7 +70,10 @@ class EventValidationTest extends SparkTestBase {
       "e20,c3,,2024-03-01T10:00:00Z,checkout,conversion,,,-5.00,,",
       "e21,c3,,2024-03-12T00:00:01Z,email,,,,,,",
       "e22,c3,,,email,,,,,abc,",
-      "e23,c3,,2024-03-01T10:00:00Z,email"); // too few fields: malformed too
+      "e23,c3,,2024-03-01T10:00:00Z,email", // too few fields: malformed too
+      "e24,c3,,0001-01-01T00:00:00Z,email,,,,,,",
+      "e25,c3,,2024-03-01T10:00:00Z,checkout,conversion,,,1e30,,",
+      "e26,c3,,2024-03-01T10:00:00Z,\"email"); // an unclosed quote: a piece of a record spanning lines
 
   private static final StructType QUARANTINE_SCHEMA = new StructType()
       .add(REASON, DataTypes.StringType)
@@ -130,10 +133,15 @@ class EventValidationTest extends SparkTestBase {
         q("NPS_OUT_OF_RANGE"),
         q("NEGATIVE_REVENUE"),
         q("FUTURE_TIME"),
-        q("MISSING_TIME", "INVALID_NUMBER")), QUARANTINE_SCHEMA);
+        q("MISSING_TIME", "INVALID_NUMBER"),
+        q("TIME_OUT_OF_RANGE"),
+        q("NUMBER_OUT_OF_RANGE"),
+        q("LINE_FRAGMENT")), QUARANTINE_SCHEMA);
     assertDataFrameNoOrderEquals(expected, nullable(quarantine.select(REASON, REASONS)));
     // TOO_LATE applies only to incremental runs (validator withEarliestDay): tooLateIsRelativeToTheEarliestDay.
-    assertThat(Arrays.stream(QuarantineReason.values()).filter(r -> r != QuarantineReason.TOO_LATE)
+    // INVALID_ENCODING needs bytes no Java string writes: MessyInputTest.
+    assertThat(Arrays.stream(QuarantineReason.values())
+            .filter(r -> r != QuarantineReason.TOO_LATE && r != QuarantineReason.INVALID_ENCODING)
             .map(Enum::name).toList())
         .as("every reason code is covered by the expected rows")
         .allMatch(r -> expected.filter(col(REASON).equalTo(r)).count() > 0);
@@ -150,9 +158,10 @@ class EventValidationTest extends SparkTestBase {
     assertThat(malformed.get(0).getString(1)).as("source file of the malformed line").endsWith("/events.csv");
     List<String> negative = quarantine.filter(col(REASON).equalTo("NEGATIVE_REVENUE"))
         .select(EventColumns.RAW_RECORD).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    assertThat(negative).as("raw record of the negative revenue row: its source fields as read, as JSON")
-        .containsExactly("{\"event_id\":\"e20\",\"customer_id\":\"c3\",\"event_time\":\"2024-03-01T10:00:00Z\","
-            + "\"touchpoint\":\"checkout\",\"event_type\":\"conversion\",\"revenue\":\"-5.00\"}");
+    assertThat(negative).as("raw record of the negative revenue row: every source field as read, as JSON")
+        .containsExactly("{\"event_id\":\"e20\",\"customer_id\":\"c3\",\"anonymous_id\":null,"
+            + "\"event_time\":\"2024-03-01T10:00:00Z\",\"touchpoint\":\"checkout\",\"event_type\":\"conversion\","
+            + "\"channel\":null,\"stage\":null,\"revenue\":\"-5.00\",\"csat\":null,\"nps\":null}");
   }
 
   private static Timestamp ts(String instant) {
@@ -233,7 +242,7 @@ class EventValidationTest extends SparkTestBase {
     assertThat(twoEarlier.filter(col(REASON).equalTo("FUTURE_TIME")).count())
         .as("future rows with run date %s", RUN_DATE.minusDays(2)).isEqualTo(3);
     // With max_future 0 the limit is the end of the run date: e04 and e21 are future, e03 is not.
-    EventValidator strict = new EventValidator(new JobConfig.ValidationSettings(Duration.ZERO, 1, 5, 0, 10),
+    EventValidator strict = new EventValidator(new JobConfig.ValidationSettings(Duration.ZERO, LocalDate.of(1900, 1, 1), 1, 5, 0, 10),
         TAXONOMY, RUN_DATE);
     assertThat(EventValidator.quarantine(strict.validate(raw())).filter(col(REASON).equalTo("FUTURE_TIME")).count())
         .as("future rows with max_future 0").isEqualTo(2);

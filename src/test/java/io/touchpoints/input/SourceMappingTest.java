@@ -58,7 +58,7 @@ class SourceMappingTest {
     SourceMapping.Source s = SourceMapping.parse("mapping {}").sources().get(0);
     assertThat(s).as("an empty mapping block")
         .isEqualTo(new SourceMapping.Source(
-            "", null, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), List.of(), null));
+            "", null, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), List.of(), null, "UTF-8"));
     assertThat(SourceMapping.identity().sources()).as("identity mapping").containsExactly(s);
   }
 
@@ -214,14 +214,14 @@ class SourceMappingTest {
         Map.of("customer_id", "mql_id", "journey_id", "mql_id", "event_time", "first_contact_date",
             "touchpoint", "origin"),
         Map.of("event_type", "interaction", "channel", "marketing", "stage", "pre_purchase"),
-        Map.of("touchpoint", "not_recorded"), Map.of(), List.of(), "America/Sao_Paulo"));
+        Map.of("touchpoint", "not_recorded"), Map.of(), List.of(), "America/Sao_Paulo", "UTF-8"));
     SourceMapping.Source deals = m.sources().get(1);
     assertThat(deals).as("%s: closed deals source", what).isEqualTo(new SourceMapping.Source("closed_deals.csv",
         "csv", options,
         Map.of("customer_id", "mql_id", "journey_id", "mql_id", "event_time", "won_date",
             "segment", "business_segment"),
         Map.of("event_type", "conversion", "touchpoint", "closed_deal", "channel", "sales", "stage", "purchase"),
-        Map.of(), Map.of(), List.of(), "America/Sao_Paulo"));
+        Map.of(), Map.of(), List.of(), "America/Sao_Paulo", "UTF-8"));
   }
 
   @Test

@@ -57,7 +57,7 @@ class FailedRunTest extends SparkTestBase {
   private static final String SECOND = FIRST.replace("c4,", "c5,").replace("web_visit", "chatbot")
       + "c6,2024-03-03T09:00:00Z,paid_search,interaction,,,\n";
   private static final List<String> SETTINGS = List.of("attribution.bootstrap_replicates=2",
-      "attribution.markov_orders=[1]", "attribution.order_fit_holdout=0", "model.max_iter=5");
+      "attribution.markov_orders=[1]", "model.max_iter=5");
 
   private static JobConfig config(Path input, Path output) {
     Map<String, Object> options = new HashMap<>();
@@ -166,7 +166,7 @@ class FailedRunTest extends SparkTestBase {
   void parserErrorsPrintOneErrorLineAndAHint() {
     StringWriter err = new StringWriter();
     assertThat(TouchpointsCli.execute(new PrintWriter(err, true), "rnu")).isEqualTo(2);
-    assertThat(err.toString()).startsWith("error: ").contains("hint: ").contains("run");
+    assertThat(err.toString()).startsWith("error: ").contains("'rnu'").contains("hint: see `touchpoints --help`");
     StringWriter twice = new StringWriter();
     assertThat(TouchpointsCli.execute(new PrintWriter(twice, true), "journeys", "--output", "a", "--output", "b"))
         .isEqualTo(2);
