@@ -8,6 +8,8 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import io.touchpoints.input.InputException;
+import io.touchpoints.input.InputFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,8 +153,10 @@ public record JobConfig(
 
   private static JobConfig fromConfig(Config c, Map<String, String> sparkOverrides) {
     String format = c.getString("input.format").toLowerCase();
-    if (!List.of("csv", "json", "parquet", "delta").contains(format)) {
-      throw new ConfigurationException("input.format must be csv, json, parquet or delta, got '" + format + "'");
+    try {
+      InputFormat.parse(format, "input.format");
+    } catch (InputException e) {
+      throw new ConfigurationException(e.getMessage());
     }
     String runDateText = c.getString("run_date");
     LocalDate runDate;

@@ -119,9 +119,7 @@ public final class EventReader {
   }
 
   private Dataset<Row> readSource(String path, String format, SourceMapping.Source source) {
-    if (!List.of("csv", "json", "parquet", "delta").contains(format)) {
-      throw new InputException("unsupported input format '" + format + "' (csv, json, parquet, delta)");
-    }
+    InputFormat.parse(format, "input format");
     SourceFiles files = files();
     List<org.apache.hadoop.fs.Path> paths = files.list(path);
     if (format.equals("delta")) {

@@ -182,18 +182,13 @@ final class SourceFiles {
       if (!fits) {
         throw new InputException("input " + display(file) + " is not " + expected(format) + ": found "
             + found.description + (found == Content.TEXT ? " starting with '" + preview(head) + "'" : "")
-            + ". Give the format of the files with --format (csv, json, parquet, delta) or the mapping's `format`.");
+            + ". Give the format of the files with --format (" + InputFormat.ids() + ") or the mapping's `format`.");
       }
     }
   }
 
   private static String expected(String format) {
-    return switch (format) {
-      case "parquet" -> "Parquet (--format parquet)";
-      case "json" -> "JSON lines (--format json)";
-      case "csv" -> "CSV with a header line (--format csv)";
-      default -> format;
-    };
+    return InputFormat.parse(format, "input format").describe();
   }
 
   /**

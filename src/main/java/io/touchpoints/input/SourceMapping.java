@@ -190,8 +190,8 @@ public record SourceMapping(List<Source> sources) {
       }
     }
     String format = c.hasPath("format") ? c.getString("format").toLowerCase() : null;
-    if (format != null && !List.of("csv", "json", "parquet", "delta").contains(format)) {
-      throw new InputException("mapping " + name + ": format must be csv, json, parquet or delta, got '" + format + "'");
+    if (format != null) {
+      InputFormat.parse(format, "mapping " + name + ": format");
     }
     Map<String, String> options = strings(c, "options");
     String encoding = c.hasPath("encoding") ? c.getString("encoding")

@@ -52,6 +52,6 @@ class ConfigCommandTest {
 
     Result bad = run("config", "--conf", "input.format=xls", "output.path");
     assertThat(bad.code()).isEqualTo(2);
-    assertThat(bad.err()).contains("input.format must be csv, json, parquet or delta, got 'xls'");
+    assertThat(bad.err()).contains("input.format must be one of csv, json, parquet, delta, got 'xls'");
   }
 }

@@ -93,7 +93,7 @@ class JobConfigTest {
   void badFormatShowsTheValue() {
     assertThatThrownBy(() -> load("input.format=xml"))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessage("input.format must be csv, json, parquet or delta, got 'xml'");
+        .hasMessage("input.format must be one of csv, json, parquet, delta, got 'xml'");
   }
 
   @Test

@@ -141,7 +141,7 @@ class SourceMappingTest {
   void badFormatIsRejectedNamingIt() {
     assertThatThrownBy(() -> SourceMapping.parse("mapping { format = xml }"))
         .isInstanceOf(InputException.class)
-        .hasMessageContaining("format must be csv, json, parquet or delta, got 'xml'");
+        .hasMessageContaining("format must be one of csv, json, parquet, delta, got 'xml'");
   }
 
   @Test
