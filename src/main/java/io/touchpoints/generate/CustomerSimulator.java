@@ -57,6 +57,11 @@ final class CustomerSimulator implements FlatMapFunction<Long, Row>, Serializabl
   private static final InvalidReason[] REASONS = InvalidReason.values();
 
   private final PlantedModel model;
+  private final CausalModel causalModel;
+  /** Indices in {@link PlantedModel#names} of {@link CausalModel#ENTRY} and {@link CausalModel#TREATMENTS}. */
+  private final int[] entryStates;
+  private final int[] treatmentStates;
+  private final boolean causal;
   private final long seed;
   private final long windowStart;
   private final long windowEnd;
@@ -68,6 +73,10 @@ final class CustomerSimulator implements FlatMapFunction<Long, Row>, Serializabl
 
   CustomerSimulator(PlantedModel model, GeneratorSettings settings) {
     this.model = model;
+    this.causalModel = new CausalModel();
+    this.entryStates = states(model, CausalModel.ENTRY);
+    this.treatmentStates = states(model, CausalModel.TREATMENTS);
+    this.causal = settings.causal();
     this.seed = settings.seed();
     this.windowStart = settings.startDate().atStartOfDay(ZoneOffset.UTC).toEpochSecond();
     this.windowEnd = settings.endDate().atStartOfDay(ZoneOffset.UTC).toEpochSecond();
@@ -104,7 +113,9 @@ final class CustomerSimulator implements FlatMapFunction<Long, Row>, Serializabl
     String segment = rng.nextDouble() < BUSINESS_SHARE ? SEGMENT_BUSINESS : SEGMENT_CONSUMER;
     boolean anonymous = rng.nextDouble() < anonymousShare;
     List<SimEvent> events = new ArrayList<>();
-    boolean churned = simulateJourneys(rng, segment, events);
+    boolean churned = causal
+        ? simulateCausalJourneys(rng, SimulatedCustomer.draw(seed, index), segment, events)
+        : simulateJourneys(rng, segment, events);
     // Stable sort: a survey and a conversion in the same second keep their order of creation.
     events.sort(Comparator.comparingLong(e -> e.time));
     return toRows(rng, index, segment, anonymous, churned, events);
@@ -164,6 +175,74 @@ final class CustomerSimulator implements FlatMapFunction<Long, Row>, Serializabl
       }
       journey++;
     }
+  }
+
+  /**
+   * The causal process of {@link CausalModel}; appends the customer's events (unordered) and returns whether the
+   * customer churned within the window.
+   */
+  private boolean simulateCausalJourneys(SplittableRandom rng, SimulatedCustomer x, String segment,
+      List<SimEvent> events) {
+    long t = windowStart + rng.nextLong(windowEnd - windowStart);
+    int journey = 0;
+    while (true) {
+      List<Integer> touches = new ArrayList<>();
+      touches.add(entryStates[sample(rng, CausalModel.ENTRY_PROBABILITY)]);
+      double conversionProbability = causalModel.baseConversion(x);
+      double churnProbability = causalModel.baseChurn(x);
+      List<Integer> treated = new ArrayList<>();
+      for (int k = 0; k < causalModel.treatments(); k++) {
+        if (rng.nextDouble() < causalModel.propensity(k, x)) {
+          treated.add(treatmentStates[k]);
+          conversionProbability += causalModel.conversionEffect(k, x);
+          churnProbability += causalModel.churnEffect(k);
+        }
+      }
+      for (int i = treated.size() - 1; i > 0; i--) {
+        int j = rng.nextInt(i + 1);
+        treated.set(j, treated.set(i, treated.get(j)));
+      }
+      touches.addAll(treated);
+      long touchTime = t;
+      for (int i = 0; i < touches.size(); i++) {
+        if (i > 0) {
+          touchTime += withinJourneyGap(rng);
+        }
+        events.add(interaction(touchTime, touches.get(i), journey, i == 0));
+      }
+      long journeyLast = touchTime;
+      if (rng.nextDouble() < conversionProbability) {
+        journeyLast = touchTime + logUniform(rng, 5 * MINUTE, 8 * HOUR);
+        events.add(conversion(rng, journeyLast, segment, journey));
+      }
+      if (journeyLast >= windowEnd) {
+        return false;
+      }
+      if (rng.nextDouble() < churnProbability) {
+        if (rng.nextDouble() < EXPLICIT_CHURN_SHARE) {
+          // 1-3 days: with at most 5 gaps of 5 days, churn stays within 30 days of the journey's start.
+          long churnTime = journeyLast + DAY + rng.nextLong(2 * DAY + 1);
+          events.add(churnEvent(churnTime, touches.get(touches.size() - 1), journey));
+        }
+        return true;
+      }
+      t = journeyLast + 31 * DAY + rng.nextLong(49 * DAY + 1);
+      if (t >= windowEnd) {
+        return false;
+      }
+      journey++;
+    }
+  }
+
+  private static int[] states(PlantedModel model, String[] names) {
+    int[] out = new int[names.length];
+    for (int i = 0; i < names.length; i++) {
+      out[i] = List.of(model.names).indexOf(names[i]);
+      if (out[i] < 0) {
+        throw new IllegalStateException("causal touchpoint " + names[i] + " is not a planted touchpoint");
+      }
+    }
+    return out;
   }
 
   /** Mostly hours to a few days, sometimes minutes so that sessions hold several touches; at most 5 days. */
@@ -239,7 +318,7 @@ final class CustomerSimulator implements FlatMapFunction<Long, Row>, Serializabl
         events.add(e);
       }
     }
-    String customerId = "c" + zeroPadded(index);
+    String customerId = customerId(index);
     String anonymousId = anonymous ? "anon-" + Long.toHexString(anonymousNumber(seed, index)) : null;
     int anonymousPrefix = anonymous ? anonymousPrefix(events) : 0;
     List<Row> rows = new ArrayList<>(events.size() + 2);
@@ -351,6 +430,11 @@ final class CustomerSimulator implements FlatMapFunction<Long, Row>, Serializabl
       }
     }
     return Math.min(2, events.size());
+  }
+
+  /** The customer id of customer {@code index}, as written on its events. */
+  String customerId(long index) {
+    return "c" + zeroPadded(index);
   }
 
   private String zeroPadded(long index) {

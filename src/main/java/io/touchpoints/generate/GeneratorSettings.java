@@ -27,6 +27,9 @@ import java.util.Locale;
  * @param format {@code csv}, {@code json} (JSON lines) or {@code parquet}
  * @param outputPath folder that receives {@code events/} and {@code truth.json}
  * @param partitions Spark partitions to generate in; 0 = chosen from the customer count and the cluster
+ * @param causal journeys from the planted causal process ({@link CausalModel}: exposure confounded by customer
+ *     attributes, known touchpoint effects) instead of the Markov chain of {@link PlantedModel}; off by default so
+ *     that the sample's events stay as they are
  */
 public record GeneratorSettings(
     long customers,
@@ -38,7 +41,8 @@ public record GeneratorSettings(
     double invalidShare,
     String format,
     String outputPath,
-    int partitions) implements Serializable {
+    int partitions,
+    boolean causal) implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -56,6 +60,7 @@ public record GeneratorSettings(
   public static final String KEY_FORMAT = "format";
   public static final String KEY_OUTPUT = "output";
   public static final String KEY_PARTITIONS = "partitions";
+  public static final String KEY_CAUSAL = "causal";
 
   static final int MAX_DAYS = 3650;
   // Above one half a "share" would make planted problems the majority of the data; that is not a useful test set.
@@ -92,7 +97,7 @@ public record GeneratorSettings(
    * Settings from the {@code touchpoints.generate} block.
    *
    * @param generate the block itself (e.g. {@code jobConfig.raw().getConfig("generate")}), with the keys
-   *     customers, days, seed, start_date, anonymous_share, duplicate_share, invalid_share
+   *     customers, days, seed, start_date, anonymous_share, duplicate_share, invalid_share, causal
    * @param format csv, json or parquet
    * @param outputPath folder to write {@code events/} and {@code truth.json} into
    * @param partitions partitions to generate in, 0 = automatic
@@ -116,37 +121,44 @@ public record GeneratorSettings(
         read(generate, KEY_INVALID_SHARE, () -> generate.getDouble(KEY_INVALID_SHARE)),
         format,
         outputPath,
-        partitions);
+        partitions,
+        read(generate, KEY_CAUSAL, () -> generate.getBoolean(KEY_CAUSAL)));
   }
 
   /** A copy with another customer count. */
   public GeneratorSettings withCustomers(long value) {
     return new GeneratorSettings(value, days, seed, startDate, anonymousShare, duplicateShare, invalidShare,
-        format, outputPath, partitions);
+        format, outputPath, partitions, causal);
   }
 
   /** A copy with another seed. */
   public GeneratorSettings withSeed(long value) {
     return new GeneratorSettings(customers, days, value, startDate, anonymousShare, duplicateShare, invalidShare,
-        format, outputPath, partitions);
+        format, outputPath, partitions, causal);
   }
 
   /** A copy with other shares of anonymous customers, duplicate rows and invalid rows. */
   public GeneratorSettings withShares(double anonymous, double duplicate, double invalid) {
     return new GeneratorSettings(customers, days, seed, startDate, anonymous, duplicate, invalid,
-        format, outputPath, partitions);
+        format, outputPath, partitions, causal);
   }
 
   /** A copy with another format and output folder. */
   public GeneratorSettings withOutput(String newFormat, String newOutputPath) {
     return new GeneratorSettings(customers, days, seed, startDate, anonymousShare, duplicateShare, invalidShare,
-        newFormat, newOutputPath, partitions);
+        newFormat, newOutputPath, partitions, causal);
   }
 
   /** A copy with another partition count (0 = automatic). */
   public GeneratorSettings withPartitions(int value) {
     return new GeneratorSettings(customers, days, seed, startDate, anonymousShare, duplicateShare, invalidShare,
-        format, outputPath, value);
+        format, outputPath, value, causal);
+  }
+
+  /** A copy that generates journeys from the planted causal process, or not. */
+  public GeneratorSettings withCausal(boolean value) {
+    return new GeneratorSettings(customers, days, seed, startDate, anonymousShare, duplicateShare, invalidShare,
+        format, outputPath, partitions, value);
   }
 
   /** First instant after the window, {@code startDate + days} at 00:00 UTC; later events are not written. */

@@ -29,19 +29,24 @@ import java.util.Map;
  * @param transitions from-touchpoint -> (to-touchpoint or {@code "(exit)"} -> probability), conditional on the touch
  *     not converting; each row sums to 1
  * @param realised counts measured on the generated rows
+ * @param effects the planted causal effects of {@link CausalModel} when the settings ask for the causal process;
+ *     then the touchpoints, start distribution and transitions (of the Markov chain, not used) are empty. Empty
+ *     otherwise, and left out of the JSON.
  */
 public record PlantedTruth(
     GeneratorSettings settings,
     List<TouchpointTruth> touchpoints,
     Map<String, Double> startDistribution,
     Map<String, Map<String, Double>> transitions,
-    RealisedCounts realised) {
+    RealisedCounts realised,
+    List<EffectTruth> effects) {
 
   /** Label of the "journey ends unconverted" state in {@link #transitions()}. */
   public static final String EXIT = PlantedModel.EXIT;
 
   public PlantedTruth {
     touchpoints = List.copyOf(touchpoints);
+    effects = List.copyOf(effects);
     startDistribution = Collections.unmodifiableMap(new LinkedHashMap<>(startDistribution));
     Map<String, Map<String, Double>> rows = new LinkedHashMap<>();
     transitions.forEach((from, row) -> rows.put(from, Collections.unmodifiableMap(new LinkedHashMap<>(row))));
@@ -71,6 +76,30 @@ public record PlantedTruth(
       double satisfiedShare,
       double npsMeanScore,
       double nps) {}
+
+  /**
+   * A planted causal effect: the change in the probability of the outcome when a journey includes the touchpoint
+   * rather than not, for comparable customers.
+   *
+   * @param touchpoint the treatment
+   * @param outcome conversion (within the journey) or churn (within 30 days of the journey's start)
+   * @param average the average over journeys
+   * @param bySegment the effect within each segment, keyed {@code attribute=value}
+   * @param confounded whether exposure depends on customer attributes that also move the outcome (false: randomised)
+   */
+  public record EffectTruth(String touchpoint, String outcome, double average, Map<String, Double> bySegment,
+      boolean confounded) {
+    public EffectTruth {
+      bySegment = Collections.unmodifiableMap(new LinkedHashMap<>(bySegment));
+    }
+  }
+
+  /** The planted effect of a touchpoint on an outcome. */
+  public EffectTruth effect(String touchpoint, String outcome) {
+    return effects.stream().filter(e -> e.touchpoint().equals(touchpoint) && e.outcome().equals(outcome))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no planted effect of " + touchpoint + " on " + outcome));
+  }
 
   /**
    * What was written, counted by one aggregation over the generated rows.
@@ -119,6 +148,9 @@ public record PlantedTruth(
     List<TouchpointTruth> touchpoints = new ArrayList<>();
     Map<String, Double> start = new LinkedHashMap<>();
     Map<String, Map<String, Double>> transitions = new LinkedHashMap<>();
+    if (settings.causal()) {
+      return new PlantedTruth(settings, touchpoints, start, transitions, realised, new CausalModel().truth());
+    }
     List<String> states = model.transitionStates();
     for (int i = 0; i < model.size(); i++) {
       touchpoints.add(new TouchpointTruth(model.names[i], model.channels[i], model.stages[i], model.conversion[i],
@@ -131,7 +163,7 @@ public record PlantedTruth(
       }
       transitions.put(model.names[i], row);
     }
-    return new PlantedTruth(settings, touchpoints, start, transitions, realised);
+    return new PlantedTruth(settings, touchpoints, start, transitions, realised, List.of());
   }
 
   // ---- JSON ----
@@ -153,6 +185,9 @@ public record PlantedTruth(
     s.put("format", settings.format());
     s.put("output", settings.outputPath());
     s.put("partitions", settings.partitions());
+    if (settings.causal()) {
+      s.put("causal", true);
+    }
     var list = root.putArray("touchpoints");
     for (TouchpointTruth t : touchpoints) {
       ObjectNode n = list.addObject();
@@ -186,6 +221,18 @@ public record PlantedTruth(
     c.put("surveys", realised.surveys());
     c.put("churn_events", realised.churnEvents());
     c.put("churned_customers", realised.churnedCustomers());
+    if (!effects.isEmpty()) {
+      var effectList = root.putArray("effects");
+      for (EffectTruth e : effects) {
+        ObjectNode n = effectList.addObject();
+        n.put("touchpoint", e.touchpoint());
+        n.put("outcome", e.outcome());
+        n.put("average", e.average());
+        ObjectNode segments = n.putObject("by_segment");
+        e.bySegment().forEach(segments::put);
+        n.put("confounded", e.confounded());
+      }
+    }
     try {
       return JSON.writeValueAsString(root) + "\n";
     } catch (IOException e) {
@@ -206,7 +253,8 @@ public record PlantedTruth(
         required(s, "customers").asLong(), required(s, "days").asInt(), required(s, "seed").asLong(),
         LocalDate.parse(required(s, "start_date").asText()), required(s, "anonymous_share").asDouble(),
         required(s, "duplicate_share").asDouble(), required(s, "invalid_share").asDouble(),
-        required(s, "format").asText(), required(s, "output").asText(), required(s, "partitions").asInt());
+        required(s, "format").asText(), required(s, "output").asText(), required(s, "partitions").asInt(),
+        s.path("causal").asBoolean(false));
     List<TouchpointTruth> touchpoints = new ArrayList<>();
     for (JsonNode n : required(root, "touchpoints")) {
       touchpoints.add(new TouchpointTruth(required(n, "name").asText(), required(n, "channel").asText(),
@@ -232,7 +280,12 @@ public record PlantedTruth(
         required(c, "customers").asLong(), required(c, "journeys").asLong(), required(c, "conversions").asLong(),
         required(c, "surveys").asLong(), required(c, "churn_events").asLong(),
         required(c, "churned_customers").asLong());
-    return new PlantedTruth(settings, touchpoints, start, transitions, realised);
+    List<EffectTruth> effects = new ArrayList<>();
+    for (JsonNode n : root.path("effects")) {
+      effects.add(new EffectTruth(required(n, "touchpoint").asText(), required(n, "outcome").asText(),
+          required(n, "average").asDouble(), doubles(required(n, "by_segment")), required(n, "confounded").asBoolean()));
+    }
+    return new PlantedTruth(settings, touchpoints, start, transitions, realised, effects);
   }
 
   /** Loads a {@code truth.json} file. */

@@ -20,6 +20,7 @@ import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -86,6 +87,8 @@ public final class SyntheticLogGenerator {
   public static final String EVENTS_DIR = "events";
   /** File under the output path that receives the {@link PlantedTruth}. */
   public static final String TRUTH_FILE = "truth.json";
+  /** File under the output path that receives the customers' attributes ({@link SimulatedCustomer}). */
+  public static final String CUSTOMERS_FILE = "customers.csv";
   /** Name of the single CSV file written for small data. */
   public static final String SINGLE_CSV_FILE = "part-00000.csv";
   /** Outputs with fewer rows than this are written as one file. */
@@ -177,6 +180,7 @@ public final class SyntheticLogGenerator {
       if (singleFile && settings.format().equals("csv")) {
         renameSingleCsv(fs, eventsDir);
       }
+      writeCustomers(spark, settings, model, fs, output);
       PlantedTruth truth = PlantedTruth.of(settings, model, realised);
       try (OutputStream out = fs.create(new Path(output, TRUTH_FILE), true)) {
         out.write(truth.toJson().getBytes(StandardCharsets.UTF_8));
@@ -260,21 +264,33 @@ public final class SyntheticLogGenerator {
     return row.isNullAt(i) ? 0L : ((Number) row.get(i)).longValue();
   }
 
+  /**
+   * Writes {@code <output>/customers.csv}: one row per customer with the attributes of {@link SimulatedCustomer},
+   * drawn from their own random stream (so writing them changes no event). One file: a row per customer is small
+   * next to the events.
+   */
+  private static void writeCustomers(SparkSession spark, GeneratorSettings settings, PlantedModel model,
+      FileSystem fs, Path output) throws IOException {
+    CustomerSimulator ids = new CustomerSimulator(model, settings);
+    long seed = settings.seed();
+    int partitions = settings.partitions() > 0 ? settings.partitions() : automaticPartitions(spark, settings);
+    Path staging = new Path(output, "_" + CUSTOMERS_FILE + ".staging");
+    spark.range(0, settings.customers(), 1, partitions)
+        .map((MapFunction<Long, Row>) index -> SimulatedCustomer.draw(seed, index).toRow(ids.customerId(index)),
+            Encoders.row(SimulatedCustomer.SCHEMA))
+        .coalesce(1)
+        .write().mode(SaveMode.Overwrite).option("header", "true").csv(staging.toString());
+    Path target = new Path(output, CUSTOMERS_FILE);
+    fs.delete(target, false);
+    if (!fs.rename(singlePart(fs, staging), target)) {
+      throw new IOException("cannot move the customers file to " + target);
+    }
+    fs.delete(staging, true);
+  }
+
   /** Renames the one part file to {@value #SINGLE_CSV_FILE} and removes Spark's marker and checksum files. */
   private static void renameSingleCsv(FileSystem fs, Path eventsDir) throws IOException {
-    Path part = null;
-    for (FileStatus status : fs.listStatus(eventsDir)) {
-      String name = status.getPath().getName();
-      if (name.startsWith("part-") && name.endsWith(".csv")) {
-        if (part != null) {
-          throw new IllegalStateException("expected one part file in " + eventsDir + ", found several");
-        }
-        part = status.getPath();
-      }
-    }
-    if (part == null) {
-      throw new IllegalStateException("no part file written in " + eventsDir);
-    }
+    Path part = singlePart(fs, eventsDir);
     Path target = new Path(eventsDir, SINGLE_CSV_FILE);
     if (!fs.rename(part, target)) {
       throw new IOException("cannot rename " + part + " to " + target);
@@ -285,6 +301,24 @@ public final class SyntheticLogGenerator {
         fs.delete(status.getPath(), false);
       }
     }
+  }
+
+  /** The one CSV part file Spark wrote into {@code dir}. */
+  private static Path singlePart(FileSystem fs, Path dir) throws IOException {
+    Path part = null;
+    for (FileStatus status : fs.listStatus(dir)) {
+      String name = status.getPath().getName();
+      if (name.startsWith("part-") && name.endsWith(".csv")) {
+        if (part != null) {
+          throw new IllegalStateException("expected one part file in " + dir + ", found several");
+        }
+        part = status.getPath();
+      }
+    }
+    if (part == null) {
+      throw new IllegalStateException("no part file written in " + dir);
+    }
+    return part;
   }
 
   private static StructField string(String name) {

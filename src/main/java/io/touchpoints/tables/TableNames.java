@@ -17,6 +17,8 @@ public final class TableNames {
   public static final String MODEL_METRICS = "model_metrics";
   public static final String MODEL_CONFUSION = "model_confusion";
   public static final String NEXT_TOUCHPOINT = "next_touchpoint";
+  /** Causal effects per touchpoint and outcome (io.touchpoints.effects); joins {@link #ALL} with its stage. */
+  public static final String TOUCHPOINT_EFFECTS = "touchpoint_effects";
 
   /** Every table, in pipeline order. */
   public static final List<String> ALL = List.of(EVENTS, QUARANTINE, JOURNEYS, PATHS, TOUCHPOINT_METRICS,

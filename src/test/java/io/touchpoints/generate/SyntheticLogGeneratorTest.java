@@ -286,9 +286,9 @@ class SyntheticLogGeneratorTest extends SparkTestBase {
     GeneratorSettings ok = defaults(10, "csv", Path.of("out"));
     assertThatThrownBy(() -> ok.withCustomers(0)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("customers must be >= 1, got 0");
-    assertThatThrownBy(() -> new GeneratorSettings(10, 0, 1, ok.startDate(), 0, 0, 0, "csv", "out", 0))
+    assertThatThrownBy(() -> new GeneratorSettings(10, 0, 1, ok.startDate(), 0, 0, 0, "csv", "out", 0, false))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("days must be").hasMessageEndingWith("got 0");
-    assertThatThrownBy(() -> new GeneratorSettings(10, 5, 1, null, 0, 0, 0, "csv", "out", 0))
+    assertThatThrownBy(() -> new GeneratorSettings(10, 5, 1, null, 0, 0, 0, "csv", "out", 0, false))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("start_date");
     assertThatThrownBy(() -> ok.withShares(1.5, 0, 0)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("anonymous_share must be between 0 and 1.0, got 1.5");
@@ -331,7 +331,8 @@ class SyntheticLogGeneratorTest extends SparkTestBase {
     assertThat(names).as("files in %s", events).containsExactly(SyntheticLogGenerator.SINGLE_CSV_FILE);
     try (Stream<Path> files = Files.list(events.getParent())) {
       assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).as("files in the output folder")
-          .containsExactly(SyntheticLogGenerator.EVENTS_DIR, SyntheticLogGenerator.TRUTH_FILE);
+          .containsExactly(SyntheticLogGenerator.CUSTOMERS_FILE, SyntheticLogGenerator.EVENTS_DIR,
+              SyntheticLogGenerator.TRUTH_FILE);
     }
     try (Stream<String> lines = Files.lines(events.resolve(SyntheticLogGenerator.SINGLE_CSV_FILE))) {
       assertThat(lines.findFirst()).as("header line")
@@ -360,5 +361,56 @@ class SyntheticLogGeneratorTest extends SparkTestBase {
     assertThat(rows.count()).as("rows in JSON lines").isEqualTo(truth.realised().rowsWritten());
     assertThat(rows.distinct().count()).as("distinct rows in JSON lines")
         .isEqualTo(truth.realised().rowsWritten() - truth.realised().duplicateRows());
+  }
+
+  @Test
+  void customersFileHasOneRowPerCustomerOfTheEventsWithTheirAttributes() {
+    sharedCsv();
+    Dataset<Row> customers = session().read().option("header", "true")
+        .csv(Path.of(sharedCsvSettings.outputPath(), SyntheticLogGenerator.CUSTOMERS_FILE).toString());
+    assertThat(customers.columns()).as("customers.csv columns").containsExactly(SimulatedCustomer.SCHEMA.fieldNames());
+    assertThat(customers.count()).as("rows").isEqualTo(sharedCsvSettings.customers());
+    assertThat(customers.select("customer_id").distinct().count()).as("distinct ids")
+        .isEqualTo(sharedCsvSettings.customers());
+    Dataset<Row> eventIds = readSharedCsv().select(CUSTOMER_ID).filter(col(CUSTOMER_ID).isNotNull()).distinct();
+    assertThat(eventIds.except(customers.select("customer_id")).count()).as("event customers missing from the file")
+        .isZero();
+    double premium = customers.filter(col(SimulatedCustomer.PLAN).equalTo(SimulatedCustomer.PLAN_PREMIUM)).count()
+        / (double) sharedCsvSettings.customers();
+    assertThat(premium).as("premium share (planted 0.3, 1500 customers)").isBetween(0.25, 0.35);
+  }
+
+  @Test
+  void committedSampleIsWhatTheDefaultSettingsGenerateSoAttributesLeftItsEventsAlone() {
+    // The sample predates customer attributes: drawing them from their own stream must not move one event.
+    Path sample = io.touchpoints.testing.SharedData.projectDir().resolve("sample-data");
+    GeneratorSettings s = GeneratorSettings.fromConfig(GENERATE_BLOCK, "csv", newTempDir("unused").toString(), 0);
+    Dataset<Row> generated = SyntheticLogGenerator.generate(session(), s)
+        .select(Stream.of(SyntheticLogGenerator.SCHEMA.fieldNames()).map(n -> col(n).cast("string"))
+            .toArray(org.apache.spark.sql.Column[]::new));
+    Dataset<Row> committed = readAsText("csv", sample.resolve(SyntheticLogGenerator.EVENTS_DIR));
+    assertThat(generated.exceptAll(committed).count()).as("generated rows not in the sample").isZero();
+    assertThat(committed.exceptAll(generated).count()).as("sample rows not generated").isZero();
+    Dataset<Row> customers = session().read().option("header", "true")
+        .csv(sample.resolve(SyntheticLogGenerator.CUSTOMERS_FILE).toString());
+    Row first = customers.filter(col("customer_id").equalTo("c000007")).first();
+    SimulatedCustomer expected = SimulatedCustomer.draw(s.seed(), 7);
+    assertThat(first.<String>getAs(SimulatedCustomer.PLAN)).as("c000007's plan").isEqualTo(expected.plan());
+    assertThat(Double.parseDouble(first.getAs(SimulatedCustomer.ENGAGEMENT))).as("c000007's engagement")
+        .isEqualTo(expected.engagement());
+  }
+
+  @Test
+  void causalProcessPlantsItsEffectsInTheTruth() {
+    GeneratorSettings s = defaults(100, "csv", newTempDir("gen-causal")).withCausal(true);
+    PlantedTruth truth = SyntheticLogGenerator.write(session(), s);
+    assertThat(truth.effects()).as("planted effects: 5 treatments x 2 outcomes").hasSize(10);
+    assertThat(truth.effect("product_page", "conversion").average()).as("product_page on conversion")
+        .isCloseTo(0.7 * 0.04 + 0.3 * 0.20, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(truth.effect("web_visit", "conversion").confounded()).as("web_visit is randomised").isFalse();
+    assertThat(truth.touchpoints()).as("no Markov parameters in causal mode").isEmpty();
+    assertThat(PlantedTruth.fromJson(truth.toJson())).as("causal truth parsed from its own JSON").isEqualTo(truth);
+    Dataset<Row> rows = readAsText("csv", Path.of(s.outputPath(), SyntheticLogGenerator.EVENTS_DIR));
+    assertThat(rows.count()).as("rows written").isEqualTo(truth.realised().rowsWritten());
   }
 }
