@@ -10,6 +10,7 @@ import io.touchpoints.input.CustomerAttributes;
 import io.touchpoints.input.CustomerMapping;
 import io.touchpoints.input.CustomerReader;
 import io.touchpoints.pipeline.StageReporter;
+import io.touchpoints.pipeline.PipelineStage;
 import io.touchpoints.pipeline.TouchpointJob;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.TableNames;
@@ -26,6 +27,7 @@ import java.util.Map;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +36,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Ten effects are checked at once, so each interval is family-wise (Bonferroni: 1 - 0.05/10).
  */
+// 4,000 generated customers through the journeys stage and cross-fitted models: minutes, so with the production runs.
+@Tag("production")
 class TouchpointEffectsTest extends SparkTestBase {
 
   private static final List<String> TREATMENTS =
@@ -64,7 +68,7 @@ class TouchpointEffectsTest extends SparkTestBase {
     JobConfig config = base.with("input.path", dir.resolve("log").resolve("events").toString())
         .with("input.format", "parquet").withRunDate(generator.endDate());
     new TouchpointJob(session(), config, new StageReporter(quiet))
-        .execute("test", EnumSet.of(TouchpointJob.Stage.JOURNEYS));
+        .execute("test", EnumSet.of(PipelineStage.JOURNEYS));
     DeltaTables tables = new DeltaTables(session(), config.outputPath());
     CustomerAttributes customers = new CustomerReader(session())
         .read(dir.resolve("log").resolve(SyntheticLogGenerator.CUSTOMERS_FILE).toString(), CustomerMapping.none());
