@@ -27,8 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
@@ -49,15 +47,19 @@ import org.apache.spark.sql.types.TimestampType;
  *
  * <p>Output columns: every name in {@link EventColumns#NAMES} (strings), {@link EventColumns#SOURCE_FILE},
  * {@link EventColumns#INPUT_ORDER} (file, split start, row id: the row's place in its input, which breaks time ties
- * the same way whatever the partitioning), {@link #PARSED_TIME}, {@link #TIME_GIVEN}, {@link EventColumns#RAW_RECORD}
- * and {@link #MALFORMED}.
+ * the same way whatever the partitioning), {@link #PARSED_TIME}, {@link #TIME_GIVEN}, {@link EventColumns#RAW_RECORD},
+ * {@link EventColumns#RAW_BYTES}, {@link #MALFORMED}, {@link #LINE_FRAGMENT} and {@link #INVALID_ENCODING}.
+ *
+ * <p>CSV files are read by column name: each file's header is read on its own and files sharing a header are one
+ * scan ({@link SourceFiles}). UTF-8 text is decoded here rather than by Spark, so invalid bytes are seen and kept.
  *
  * <p>No schema is inferred: CSV columns come from the header line and are read as text; JSON fields named by the
  * mapping are read as text; Parquet and Delta carry their own schema. A malformed CSV or JSON line is kept (as
  * {@link #MALFORMED}, with the line as its raw record) for the quarantine. Narrow: no shuffle.
  *
- * <p>Fails with {@link InputException} before anything is read in bulk when a path is missing or a required
- * column cannot be found.
+ * <p>Fails with {@link InputException} before anything is read in bulk (so before anything is written) when a path
+ * is missing, a file is not in the format read (decided from its first bytes), or a CSV file's header or a
+ * Parquet/Delta schema lacks a required column, naming the file and the column.
  */
 public final class EventReader {
 
@@ -110,10 +112,6 @@ public final class EventReader {
     return rel.isAbsolute() || rel.toUri().getScheme() != null ? relative : new Path(base, relative).toString();
   }
 
-  private void requireExists(String path) {
-    files().list(path);
-  }
-
   private SourceFiles files() {
     return new SourceFiles(spark.sparkContext().hadoopConfiguration());
   }
@@ -121,7 +119,7 @@ public final class EventReader {
   private Dataset<Row> readSource(String path, String format, SourceMapping.Source source) {
     InputFormat.parse(format, "input format");
     SourceFiles files = files();
-    List<org.apache.hadoop.fs.Path> paths = files.list(path);
+    List<Path> paths = files.list(path);
     if (format.equals("delta")) {
       requireDeltaTable(path);
     } else {
@@ -140,8 +138,7 @@ public final class EventReader {
           schema = schema.add(name, DataTypes.StringType);
         }
         schema = schema.add(CORRUPT, DataTypes.StringType);
-        boolean multiLine = Boolean.parseBoolean(SourceFiles.option(source.options(), "multiLine", "false"));
-        if (multiLine || !asciiCompatible(source.charset())) {
+        if (multiLine(source) || !asciiCompatible(source.charset())) {
           raw = spark.read().options(source.options()).option("encoding", source.charset().name())
               .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT).schema(schema).json(path);
         } else {
@@ -164,7 +161,7 @@ public final class EventReader {
    * Each CSV file is read with its own header and mapped by column name: files sharing a header are one scan, and
    * the scans are unioned by canonical name (a column a file lacks is null there).
    */
-  private Dataset<Row> readCsv(String path, SourceFiles files, List<org.apache.hadoop.fs.Path> paths,
+  private Dataset<Row> readCsv(String path, SourceFiles files, List<Path> paths,
       SourceMapping.Source source) {
     List<SourceFiles.HeaderGroup> groups = files.csvHeaders(paths, source.options(), source.charset());
     if (groups.isEmpty()) {
@@ -173,8 +170,9 @@ public final class EventReader {
     // Every header is checked before any file is read in bulk.
     Set<String> seen = new TreeSet<>();
     for (SourceFiles.HeaderGroup group : groups) {
-      String where = SourceFiles.display(new org.apache.hadoop.fs.Path(group.files().get(0))) + (group.files().size() > 1
-          ? " (and " + (group.files().size() - 1) + " more files with the same header)" : "");
+      int more = group.files().size() - 1;
+      String where = SourceFiles.display(new Path(group.files().get(0)))
+          + (more > 0 ? " (and " + more + " more files with the same header)" : "");
       checkRequired(where, source, effectiveColumns(source, group.header()), group.header(), false);
       seen.addAll(group.header());
     }
@@ -198,8 +196,7 @@ public final class EventReader {
           .option("columnPruning", "false")
           .schema(header.add(CORRUPT, DataTypes.StringType)).csv(group.files().toArray(String[]::new));
       raw = utf8 ? decodeUtf8(raw, group.header()) : raw;
-      boolean multiLine = Boolean.parseBoolean(SourceFiles.option(source.options(), "multiLine", "false"));
-      if (!multiLine) {
+      if (!multiLine(source)) {
         String quote = SourceFiles.option(source.options(), "quote", "\"");
         Column quotes = length(col(CORRUPT)).minus(length(functions.replace(col(CORRUPT), lit(quote), lit(""))));
         raw = raw.withColumn(LINE_FRAGMENT, coalesce(quotes.mod(2).equalTo(1), lit(false)));
@@ -275,6 +272,11 @@ public final class EventReader {
     return functions.regexp_replace(functions.base64(bytes), "[\\r\\n]", "");
   }
 
+  /** Spark's {@code multiLine} option: records may span lines, and each file is read whole by one task. */
+  private static boolean multiLine(SourceMapping.Source source) {
+    return Boolean.parseBoolean(SourceFiles.option(source.options(), "multiLine", "false"));
+  }
+
   private static boolean asciiCompatible(java.nio.charset.Charset charset) {
     return charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.ISO_8859_1)
         || charset.equals(StandardCharsets.US_ASCII) || charset.name().startsWith("windows-")
@@ -283,7 +285,7 @@ public final class EventReader {
 
   private void requireDeltaTable(String path) {
     try {
-      org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(path, "_delta_log");
+      Path log = new Path(path, "_delta_log");
       if (!log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log)) {
         throw new InputException("input " + path + " is not a Delta table (--format delta): it has no _delta_log "
             + "folder. Give the format of the files with --format (csv, json, parquet, delta).");

@@ -46,7 +46,8 @@ final class SourceFiles {
   /** CSV files sharing one header (the column names in their order), read as one plan. */
   record HeaderGroup(List<String> header, List<String> files) {}
 
-  private static final int HEAD_BYTES = 64 * 1024;
+  /** Enough to tell the formats apart and to show the start of a file in a message. */
+  private static final int HEAD_BYTES = 1024;
   private static final byte[] PARQUET_MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
 
   private final Configuration hadoop;
