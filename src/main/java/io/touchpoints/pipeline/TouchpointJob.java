@@ -277,9 +277,9 @@ public final class TouchpointJob {
     tables.replaceRunDates(written, config.runDate());
     record(new StageResult("model", StageResult.OK, start, since(start), trained.trainExamples()
         + trained.testExamples(), (long) trained.metrics().count(), null, null, trained.split()),
-        settings.type() + " on " + StageReporter.count(trained.trainExamples()) + " training prefixes, tested on "
-            + StageReporter.count(trained.testExamples()) + " (" + trained.split() + "); saved to "
-            + trained.savedTo());
+        trained.chosen() + " on " + StageReporter.count(trained.trainExamples()) + " training prefixes, tested on "
+            + StageReporter.count(trained.testExamples()) + " (" + trained.split() + "); " + trained.selection()
+            + "; saved to " + trained.savedTo());
     ModelEvaluation.summaryLines(trained.evaluation(), trained.models()).forEach(reporter::line);
     return true;
   }
