@@ -16,7 +16,7 @@ import java.util.List;
  * @param value revenue of those conversions (≥ 0)
  * @param nulls journeys on this path that did not convert (a weight, ≥ 0)
  */
-public record AggregatedPath(List<String> touchpoints, double conversions, double value, double nulls) {
+record AggregatedPath(List<String> touchpoints, double conversions, double value, double nulls) {
 
   /**
    * A total order on paths (sequence, then counts) so that sums over paths are taken in the same order whatever

@@ -27,7 +27,7 @@ import org.apache.spark.sql.types.StructType;
  * BootstrapCredits}), giving percentile intervals. Settings: {@code touchpoints.attribution.*}. Shuffles: three, one
  * for the heuristics, one for the tallies and one for the replicates; the paths are cached and read by each.
  */
-public final class AttributionRunner {
+final class AttributionRunner {
 
   public static final StructType ATTRIBUTION_SCHEMA = new StructType()
       .add(AttributionColumns.MODEL, DataTypes.StringType, false)

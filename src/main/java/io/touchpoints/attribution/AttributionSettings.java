@@ -6,7 +6,7 @@ import io.touchpoints.config.ConfigurationException;
 import java.util.List;
 
 /** The {@code touchpoints.attribution} block: which models and how. */
-public record AttributionSettings(
+record AttributionSettings(
     List<Integer> markovOrders,
     List<String> directTouchpoints,
     double positionFirstShare,

@@ -16,7 +16,7 @@ import org.apache.spark.sql.Row;
  * Prints the models side by side: one line per touchpoint, conversions credited by each model (the attribution
  * table has one row per model and touchpoint: small by construction).
  */
-public final class AttributionSummary {
+final class AttributionSummary {
 
   private static final List<String> MODELS = List.of("first_touch", "last_touch", "last_non_direct", "linear",
       "time_decay", "position_based", "markov_1", "markov_2", "markov_3", "markov_4", "shapley");

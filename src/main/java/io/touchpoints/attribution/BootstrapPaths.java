@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.StructType;
  * approximates resampling all journeys with replacement), and its value scales with its conversions. Each draw is
  * seeded from (seed, replicate, path), so the replicates do not depend on partitioning. Narrow: no shuffle.
  */
-public final class BootstrapPaths {
+final class BootstrapPaths {
 
   public static final String REPLICATE = "replicate";
   public static final StructType SCHEMA = PathColumns.SCHEMA.add(REPLICATE, DataTypes.IntegerType, false);

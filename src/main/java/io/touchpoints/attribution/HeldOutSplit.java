@@ -20,7 +20,7 @@ import org.apache.spark.sql.types.StructType;
  * draw is seeded from (seed, path), so the split does not depend on partitioning. Counts that are not whole numbers
  * (a path file may carry weights) are split in proportion instead. Narrow: no shuffle.
  */
-public final class HeldOutSplit {
+final class HeldOutSplit {
 
   public static final String FOLD = "fold";
   public static final int TRAIN = 0;

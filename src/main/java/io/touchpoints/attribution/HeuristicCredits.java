@@ -46,7 +46,7 @@ import org.apache.spark.sql.types.StructType;
  * tallies its paths per (model, touchpoint) in a hash map and one shuffle sums the tallies: rows shuffled are tasks ×
  * models × touchpoints, not one per touch.
  */
-public final class HeuristicCredits implements Serializable {
+final class HeuristicCredits implements Serializable {
 
   private static final long serialVersionUID = 1L;
 

@@ -49,7 +49,7 @@ import java.util.SortedMap;
  * <p><b>Determinism.</b> States are sorted, paths are summed in a canonical order, and every loop runs in index
  * order, so the same input gives bit-for-bit the same output.
  */
-public final class MarkovAttribution {
+final class MarkovAttribution {
 
   public static final int DEFAULT_DENSE_STATE_LIMIT = 200;
   public static final int DEFAULT_MAX_SWEEPS = 10_000;

@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * Every order is scored with the same smoothing, so higher orders win only where their extra memory predicts
  * better. Runs on the driver over transition counts (small by construction).
  */
-public final class MarkovOrderFit {
+final class MarkovOrderFit {
 
   /** Held-out fit of one order. */
   public record Fit(int order, double trainSteps, double heldOutSteps, double logLikelihood, double perplexity,

@@ -17,7 +17,7 @@ import java.util.List;
  * @param kind what the state is
  * @param touchpoints the last touchpoints, oldest first; empty except for {@link Kind#TOUCHPOINTS}
  */
-public record MarkovState(Kind kind, List<String> touchpoints) implements Comparable<MarkovState>, Serializable {
+record MarkovState(Kind kind, List<String> touchpoints) implements Comparable<MarkovState>, Serializable {
 
   /** Declaration order is the sort order. */
   public enum Kind { START, TOUCHPOINTS, CONVERSION, NULL }

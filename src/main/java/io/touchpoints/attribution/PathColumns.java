@@ -4,7 +4,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /** The aggregated-path form every attribution model reads: one row per distinct path. */
-public final class PathColumns {
+final class PathColumns {
   /** array&lt;string&gt;: the touchpoints in order. */
   public static final String TOUCHPOINTS = "touchpoints";
   /** Conversions of the journeys on this path (double: bootstrap replicates reweight it). */

@@ -15,7 +15,7 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
-import io.touchpoints.input.InputException;
+import io.touchpoints.pipeline.InputException;
 import io.touchpoints.journey.JourneyColumns;
 import java.util.Arrays;
 import java.util.List;
@@ -35,7 +35,7 @@ import org.apache.spark.sql.types.StructType;
  * <p>Journeys without any touch (a conversion with nothing before it) have nothing to credit and are left out;
  * {@link #untouchedConversions} counts them. Shuffles once, on the path.
  */
-public final class PathSource {
+final class PathSource {
 
   private PathSource() {}
 

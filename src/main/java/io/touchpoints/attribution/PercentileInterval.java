@@ -11,7 +11,7 @@ import java.util.Arrays;
  * @param low lower bound
  * @param high upper bound
  */
-public record PercentileInterval(double low, double high) {
+record PercentileInterval(double low, double high) {
 
   public static PercentileInterval of(double[] replicates, double confidence) {
     if (!(confidence > 0 && confidence < 1)) {

@@ -41,7 +41,7 @@ import java.util.TreeSet;
  * error s_i / √M. Σ φ̂ = v(P) in every permutation, so the shares' only noise is in the numerators: a credit's
  * standard error is taken as c · s_i / (√M · Σ max(φ̂, 0)) per path, added in quadrature over the sampled paths.
  */
-public final class ShapleyAttribution {
+final class ShapleyAttribution {
 
   public static final int DEFAULT_EXACT_LIMIT = 15;
   public static final int MAX_EXACT_LIMIT = 20;

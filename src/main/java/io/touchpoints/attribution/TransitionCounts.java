@@ -28,7 +28,7 @@ import java.util.TreeSet;
  * hold at most k touchpoints. The maps are sorted ({@link MarkovState} order). Memory is one entry per distinct
  * transition, at most (states × distinct next touchpoints + 2).
  */
-public final class TransitionCounts {
+final class TransitionCounts {
 
   public static final int MIN_ORDER = 1;
   public static final int MAX_ORDER = 4;

@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that runs the job. Defaults live in conf/touchpoints.conf. */
-public class JobOptions {
+class JobOptions {
 
   @Option(names = "--input", paramLabel = "PATH",
       description = "Event log: a file, folder or glob (default: touchpoints.input.path).")

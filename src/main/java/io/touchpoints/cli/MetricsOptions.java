@@ -4,7 +4,7 @@ import io.touchpoints.config.JobConfig;
 import picocli.CommandLine.Option;
 
 /** Options of the commands that compute touchpoint metrics. */
-public class MetricsOptions {
+class MetricsOptions {
 
   /** Base of the commands that compute metrics: adds {@link MetricsOptions} to the configuration. */
   abstract static class Command extends SparkCommand {

@@ -8,7 +8,7 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Options of every command: settings files, single settings and the Spark master. */
-public class SessionOptions {
+class SessionOptions {
 
   @Option(names = "--config", paramLabel = "FILE", description = "Settings overriding conf/touchpoints.conf.")
   Path config;

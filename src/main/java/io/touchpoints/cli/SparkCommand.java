@@ -1,7 +1,7 @@
 package io.touchpoints.cli;
 
 import io.touchpoints.config.JobConfig;
-import io.touchpoints.input.InputException;
+import io.touchpoints.pipeline.InputException;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.pipeline.PipelineStage;
 import io.touchpoints.pipeline.SparkSessionFactory;

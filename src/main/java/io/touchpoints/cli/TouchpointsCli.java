@@ -1,7 +1,7 @@
 package io.touchpoints.cli;
 
 import io.touchpoints.config.ConfigurationException;
-import io.touchpoints.input.InputException;
+import io.touchpoints.pipeline.InputException;
 import io.touchpoints.pipeline.AppVersion;
 import io.touchpoints.pipeline.RunFailedException;
 import io.touchpoints.tables.OutputLockedException;

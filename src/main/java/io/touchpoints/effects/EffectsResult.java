@@ -14,7 +14,7 @@ import org.apache.spark.sql.Row;
  * @param estimated (touchpoint, outcome) rows with an effect
  * @param skipped rows without one (see their note)
  */
-public record EffectsResult(Dataset<Row> effects, long journeys, long pastDataEnd, long churnUnknown, int estimated,
+record EffectsResult(Dataset<Row> effects, long journeys, long pastDataEnd, long churnUnknown, int estimated,
     int skipped) {
 
   /** The stage's summary line. */

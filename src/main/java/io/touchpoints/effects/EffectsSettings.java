@@ -27,7 +27,7 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * @param regParam logistic regression's L2 penalty
  * @param maxDepth boosted trees' depth
  */
-public record EffectsSettings(
+record EffectsSettings(
     Duration horizon,
     Duration churnWindow,
     Duration churnInactivity,

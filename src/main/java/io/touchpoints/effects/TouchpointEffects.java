@@ -50,7 +50,7 @@ import org.apache.spark.sql.SparkSession;
  * model fits and one aggregation (per customer, then overall) whose single row reaches the driver, as do the
  * distinct touchpoints. Settings: {@code touchpoints.effects.*} ({@link EffectsSettings}).
  */
-public final class TouchpointEffects {
+final class TouchpointEffects {
 
   private static final String T = "_t";
   private static final String COVARIATES = "_xa";

@@ -4,7 +4,7 @@ package io.touchpoints.generate;
  * The data-quality problems the generator plants, one per invalid row; the names are the reason codes recorded in
  * {@link PlantedTruth.RealisedCounts#invalidRows()} and match the job's quarantine reasons.
  */
-public enum InvalidReason {
+enum InvalidReason {
   /** customer_id and anonymous_id both empty. */
   MISSING_CUSTOMER,
   /** event_time empty. In Parquet, also every time that could not be parsed (see {@link #UNPARSEABLE_TIME}). */

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.delta.tables.DeltaTable;
 import io.touchpoints.input.EventColumns;
-import io.touchpoints.input.InputException;
+import io.touchpoints.pipeline.InputException;
 import io.touchpoints.journey.EventKey;
 import io.touchpoints.journey.IdentityStitcher;
 import io.touchpoints.journey.JourneyBuilder;

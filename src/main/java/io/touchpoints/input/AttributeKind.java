@@ -1,9 +1,10 @@
 package io.touchpoints.input;
 
+import io.touchpoints.pipeline.InputException;
 import java.util.Locale;
 
 /** How a customer attribute enters the models: as a number, or as a category (one indicator per value). */
-public enum AttributeKind {
+enum AttributeKind {
   NUMERIC,
   CATEGORICAL;
 

@@ -1,5 +1,6 @@
 package io.touchpoints.input;
 
+import io.touchpoints.pipeline.InputException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.touchpoints.input;
 
+import io.touchpoints.pipeline.InputException;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;

@@ -1,5 +1,6 @@
 package io.touchpoints.input;
 
+import io.touchpoints.pipeline.InputException;
 import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;

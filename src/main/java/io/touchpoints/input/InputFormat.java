@@ -1,5 +1,6 @@
 package io.touchpoints.input;
 
+import io.touchpoints.pipeline.InputException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

@@ -4,7 +4,7 @@ package io.touchpoints.input;
  * Why a row was quarantined, in priority order: a row with several problems is filed under the first, and all of
  * them are listed in the quarantine table's {@code reasons} column.
  */
-public enum QuarantineReason {
+enum QuarantineReason {
   /** A CSV/JSON line that does not parse into the source's columns (wrong field count, broken quoting or JSON). */
   MALFORMED_RECORD,
   /**

@@ -1,5 +1,6 @@
 package io.touchpoints.input;
 
+import io.touchpoints.pipeline.InputException;
 import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.touchpoints.input;
 
+import io.touchpoints.pipeline.InputException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;

@@ -20,7 +20,7 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * @param suppressSmallCells leave low_sample figures empty
  * @param confidence level of every interval, e.g. 0.95
  */
-public record MetricsSettings(
+record MetricsSettings(
     List<String> dimensions,
     boolean segmentBreakdown,
     Duration conversionWindow,

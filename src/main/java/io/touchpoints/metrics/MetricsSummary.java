@@ -16,7 +16,7 @@ import org.apache.spark.sql.Row;
  * its interval. Reads the touchpoint rows over all segments (one per touchpoint: small by construction) and leaves
  * out figures flagged low_sample.
  */
-public final class MetricsSummary {
+final class MetricsSummary {
 
   private MetricsSummary() {}
 

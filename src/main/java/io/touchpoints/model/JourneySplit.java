@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import io.touchpoints.input.InputException;
+import io.touchpoints.pipeline.InputException;
 import io.touchpoints.journey.JourneyColumns;
 import java.io.IOException;
 import java.util.Locale;
@@ -31,7 +31,7 @@ import org.apache.spark.sql.types.StructType;
  * @param assignment one row per journey: {@link #JOURNEY_ID}, {@link #IS_TEST}
  * @param description human description stored in model_metrics.split
  */
-public record JourneySplit(Dataset<Row> assignment, String description) {
+record JourneySplit(Dataset<Row> assignment, String description) {
 
   public static final String JOURNEY_ID = ModelColumns.JOURNEY_ID;
   public static final String IS_TEST = "is_test";

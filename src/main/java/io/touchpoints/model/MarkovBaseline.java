@@ -46,7 +46,7 @@ import org.apache.spark.sql.types.StructType;
  * row per distinct context and label (small by construction) and is collected to build the probability tables, which
  * are joined back (broadcast) to the test prefixes.
  */
-public final class MarkovBaseline {
+final class MarkovBaseline {
 
   private final List<String> vocabulary;
   private final int maxOrder;

@@ -5,7 +5,7 @@ package io.touchpoints.model;
  * that {@link ModelEvaluation} reads, and the tables {@code model_metrics}, {@code model_confusion} and
  * {@code next_touchpoint}.
  */
-public final class ModelColumns {
+final class ModelColumns {
 
   // ---- prefix examples: one row per prefix of a journey ----
   public static final String JOURNEY_ID = "journey_id";

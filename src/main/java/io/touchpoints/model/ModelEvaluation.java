@@ -48,7 +48,7 @@ import org.apache.spark.sql.types.StructType;
  * <p>Spark computes one aggregate per model and the confusion counts (model, actual, predicted): at most
  * models × V² rows, collected; precision, recall and F1 come from them on the driver.
  */
-public final class ModelEvaluation {
+final class ModelEvaluation {
 
   /** One long-form metric; touchpoint is null for the overall ones. */
   public record MetricRow(String model, String metric, String touchpoint, double value) {}

@@ -2,7 +2,7 @@ package io.touchpoints.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.touchpoints.input.InputException;
+import io.touchpoints.pipeline.InputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
-import io.touchpoints.input.InputException;
+import io.touchpoints.pipeline.InputException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -38,7 +38,7 @@ import org.apache.spark.sql.types.DataTypes;
  * lists them for the stage's message. Output: {@code next_touchpoint} rows (customer_id, journey_id, rank,
  * touchpoint, probability, model_version), k per journey (fewer when the model knows fewer labels).
  */
-public final class NextTouchpointPredictor {
+final class NextTouchpointPredictor {
 
   private final ModelStore.Loaded model;
   private final int topK;

@@ -37,7 +37,7 @@ import org.apache.spark.sql.Row;
  * logistic regression's L2 penalty or the forest's depth by log loss. Cost: LR makes one pass over the cached
  * examples per iteration ({@code model.max_iter}); the forest one per tree level ({@code model.max_depth}).
  */
-public final class NextTouchpointTrainer {
+final class NextTouchpointTrainer {
 
   public static final String LABEL_INDEX = "label_index";
   public static final String FEATURES = "features";

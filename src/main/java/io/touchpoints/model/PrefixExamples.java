@@ -44,7 +44,7 @@ import org.apache.spark.sql.types.DataTypes;
  * unioned by customer ("so far" counts); both hash-partition by customer_id, sized by
  * {@code spark.sql.shuffle.partitions}. No UDFs, nothing collected.
  */
-public final class PrefixExamples {
+final class PrefixExamples {
 
   private PrefixExamples() {}
 

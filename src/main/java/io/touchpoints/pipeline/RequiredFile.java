@@ -1,6 +1,5 @@
 package io.touchpoints.pipeline;
 
-import io.touchpoints.input.InputException;
 import java.io.IOException;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;

@@ -27,7 +27,7 @@ public interface Stage<S> {
    * Checks, before anything of the run is written, what the stage will need: files, a saved model, an environment
    * variable. Default: nothing.
    *
-   * @throws io.touchpoints.input.InputException naming what is missing
+   * @throws io.touchpoints.pipeline.InputException naming what is missing
    */
   default void check(SparkSession spark, S settings, JobConfig config, RunRequest request) {}
 

@@ -2,7 +2,6 @@ package io.touchpoints.pipeline;
 
 import io.touchpoints.config.ConfigurationException;
 import io.touchpoints.config.JobConfig;
-import io.touchpoints.input.InputException;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.OutputLock;
 import io.touchpoints.tables.RunJournal;

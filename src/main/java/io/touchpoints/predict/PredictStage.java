@@ -1,7 +1,7 @@
 package io.touchpoints.predict;
 
 import io.touchpoints.config.JobConfig;
-import io.touchpoints.input.InputException;
+import io.touchpoints.pipeline.InputException;
 import io.touchpoints.model.ModelSettings;
 import io.touchpoints.model.ModelStore;
 import io.touchpoints.model.NextTouchpointModel;

@@ -5,7 +5,7 @@ package io.touchpoints.report;
  * HTML report; {@link PngCanvas} draws the same chart with Java2D into a PNG (for the notebooks), so every chart
  * has one layout code whatever the output. Coordinates are pixels from the top left; colours are {@code #rrggbb}.
  */
-public interface ChartCanvas {
+interface ChartCanvas {
 
   /** Horizontal alignment of a text relative to its x. */
   enum Anchor { START, MIDDLE, END }

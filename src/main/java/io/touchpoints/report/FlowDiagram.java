@@ -13,7 +13,7 @@ import java.util.Objects;
  * conversion and the end of the journey) as tall as the flow arriving, and each link is a band whose thickness is
  * its count. Built from the first-order Markov {@code transitions} table (or any list of from/to counts).
  */
-public final class FlowDiagram implements Chart {
+final class FlowDiagram implements Chart {
 
   /** A flow of {@code value} (journeys, transitions) from one state to the next. */
   public record Link(String from, String to, double value) {

@@ -1,7 +1,7 @@
 package io.touchpoints.report;
 
 /** HTML escaping of every text that comes from data (touchpoint names, messages, paths). */
-public final class Html {
+final class Html {
 
   private Html() {}
 

@@ -20,7 +20,7 @@ import javax.imageio.ImageIO;
  * A {@link ChartCanvas} drawn with Java2D into an image, written as PNG: how the notebooks save their charts with no
  * plotting library and no network (the report's HTML uses {@link SvgCanvas} for the same charts). Headless.
  */
-public final class PngCanvas implements ChartCanvas {
+final class PngCanvas implements ChartCanvas {
 
   static {
     System.setProperty("java.awt.headless", "true");

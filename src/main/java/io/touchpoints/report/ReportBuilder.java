@@ -12,7 +12,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.touchpoints.attribution.AttributionColumns;
-import io.touchpoints.input.InputException;
+import io.touchpoints.pipeline.InputException;
 import io.touchpoints.journey.JourneyColumns;
 import io.touchpoints.metrics.MetricColumns;
 import io.touchpoints.tables.DeltaTables;

@@ -6,7 +6,7 @@ import java.util.Locale;
  * A {@link ChartCanvas} that writes one inline {@code <svg>} element: no script, no external reference, every text
  * from data HTML-escaped (tooltips become SVG {@code <title>} elements).
  */
-public final class SvgCanvas implements ChartCanvas {
+final class SvgCanvas implements ChartCanvas {
 
   private final int width;
   private final int height;

@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
-import io.touchpoints.input.InputException;
+import io.touchpoints.pipeline.InputException;
 import java.io.IOException;
 import java.sql.Date;
 import java.time.LocalDate;

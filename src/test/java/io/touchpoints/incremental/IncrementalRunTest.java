@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.touchpoints.config.JobConfig;
 import io.touchpoints.input.EventColumns;
 import io.touchpoints.input.EventValidator;
-import io.touchpoints.input.InputException;
+import io.touchpoints.pipeline.InputException;
 import io.touchpoints.pipeline.StageReporter;
 import io.touchpoints.pipeline.PipelineStage;
 import io.touchpoints.pipeline.Reconciliation;

@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.touchpoints.input.InputException;
+import io.touchpoints.pipeline.InputException;
 import io.touchpoints.journey.JourneyColumns;
 import io.touchpoints.testing.SparkTestBase;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.touchpoints.config.JobConfig;
-import io.touchpoints.input.InputException;
+import io.touchpoints.pipeline.InputException;
 import io.touchpoints.testing.CleanEvents;
 import io.touchpoints.testing.SparkTestBase;
 import java.io.IOException;

@@ -9,7 +9,7 @@ import io.touchpoints.generate.GeneratorSettings;
 import io.touchpoints.generate.PlantedTruth;
 import io.touchpoints.generate.SyntheticLogGenerator;
 import io.touchpoints.input.EventValidator;
-import io.touchpoints.input.InputException;
+import io.touchpoints.pipeline.InputException;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.TableNames;
 import io.touchpoints.testing.SparkTestBase;

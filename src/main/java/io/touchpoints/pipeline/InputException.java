@@ -1,4 +1,4 @@
-package io.touchpoints.input;
+package io.touchpoints.pipeline;
 
 /**
  * Input that cannot be read at all: an unreadable path, a file missing a required column, a bad mapping. Raised
