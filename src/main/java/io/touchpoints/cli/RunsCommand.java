@@ -3,6 +3,7 @@ package io.touchpoints.cli;
 import static org.apache.spark.sql.functions.col;
 
 import io.touchpoints.config.JobConfig;
+import io.touchpoints.pipeline.StageResult;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.RunLedger;
 import io.touchpoints.tables.TableNames;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
     description = "Print the runs ledger under --output, newest first: one line per run (run id, run date, command, "
         + "mode, status, seconds, rows read, kept, quarantined and duplicate, the Delta versions of the tables it "
         + "read and left, config hash, app version). --stages (or --run-id) prints every stage with its own timings, "
-        + "counts and table versions. A run killed outright has no line.")
+        + "counts and table versions. A run still in progress, or killed and not yet undone, shows as started.")
 final class RunsCommand implements Callable<Integer> {
 
   /** The columns of the one-line-per-run view (stage rows add stage and message). */
@@ -74,7 +75,11 @@ final class RunsCommand implements Callable<Integer> {
               col("input_versions"), col("output_versions"), col("message"))
           .orderBy(col("started_at").desc(), col("stage").equalTo(RunLedger.RUN_STAGE));
     } else {
-      rows = ledger.filter(col("stage").equalTo(RunLedger.RUN_STAGE))
+      // A run's line is its last status: the started row only while no ok or failed row follows it.
+      Dataset<Row> runRows = ledger.filter(col("stage").equalTo(RunLedger.RUN_STAGE));
+      Dataset<Row> ended = runRows.filter(col("status").notEqual(StageResult.STARTED)).select(col("run_id"));
+      rows = runRows.join(ended, runRows.col("run_id").equalTo(ended.col("run_id")), "left_anti")
+          .unionByName(runRows.filter(col("status").notEqual(StageResult.STARTED)))
           .select(RUN_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
           .orderBy(col("started_at").desc());
     }

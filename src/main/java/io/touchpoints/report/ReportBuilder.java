@@ -16,6 +16,7 @@ import io.touchpoints.pipeline.InputException;
 import io.touchpoints.journey.JourneyColumns;
 import io.touchpoints.metrics.MetricColumns;
 import io.touchpoints.tables.DeltaTables;
+import io.touchpoints.pipeline.StageResult;
 import io.touchpoints.tables.TableNames;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -112,7 +113,9 @@ public final class ReportBuilder {
       return List.of();
     }
     List<ReportData.Stage> out = new ArrayList<>();
-    for (Row r : runs.get().filter(col("run_id").equalTo(newest.getString(0))).orderBy(col("started_at"))
+    // The run's started row is superseded by its last row.
+    for (Row r : runs.get().filter(col("run_id").equalTo(newest.getString(0))
+            .and(col("status").notEqual(StageResult.STARTED))).orderBy(col("started_at"))
         .select("run_id", "command", "stage", "status", "seconds", "rows_in", "rows_out", "rows_quarantined",
             "rows_duplicate", "message")
         .collectAsList()) {

@@ -185,8 +185,8 @@ class JobConfigTest {
     assertThatThrownBy(() -> load("metrics.confidnce=0.9")).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("unknown setting 'metrics.confidnce'")
         .hasMessageContaining("did you mean 'metrics.confidence'?");
-    assertThatThrownBy(() -> load("model.confidence=0.9")).as("a key under the wrong section")
-        .hasMessageContaining("did you mean 'metrics.confidence'?");
+    assertThatThrownBy(() -> load("model.suppress_small_cells=true")).as("a key under the wrong section")
+        .hasMessageContaining("did you mean 'metrics.suppress_small_cells'?");
     assertThatThrownBy(() -> load("model.holdout={a=1}")).as("an object where a value belongs")
         .hasMessageContaining("unknown setting 'model.holdout.a'");
     Path file = tmp.resolve("user.conf");
