@@ -88,7 +88,7 @@ class TouchpointJobTest extends SparkTestBase {
     Dataset<Row> runs = tables.read(TableNames.RUNS);
     assertThat(runs.filter(col("status").equalTo("ok")).count()).as("ledger rows: ingest, journeys and the run")
         .isEqualTo(3);
-    Row run = runs.filter(col("stage").equalTo("run")).first();
+    Row run = runs.filter(col("stage").equalTo("run").and(col("status").equalTo("ok"))).first();
     assertThat(run.<Long>getAs("rows_in")).as("run row: rows read").isEqualTo(17L);
     assertThat(run.<String>getAs("mode")).isEqualTo("full");
     assertThat(run.<scala.collection.Map<String, Object>>getAs("output_versions").contains(TableNames.JOURNEYS))
