@@ -13,4 +13,4 @@ echo "== paths (top 10) =="
 jobs/touchpoints show paths --output "$output" --limit 10
 echo "== quarantine (first 5) =="
 jobs/touchpoints show quarantine --output "$output" --limit 5
-echo "Tables under $output/: $(ls "$output" | tr '\n' ' ')"
+echo "Tables under $output/: $(ls "$output" | grep -v "^_" | tr '\n' ' ')"
