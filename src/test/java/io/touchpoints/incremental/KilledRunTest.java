@@ -11,6 +11,7 @@ import io.touchpoints.pipeline.PipelineStage;
 import io.touchpoints.pipeline.TouchpointJob;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.TableNames;
+import io.touchpoints.testing.FailingReporter;
 import io.touchpoints.testing.SparkTestBase;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -221,17 +222,8 @@ class KilledRunTest extends SparkTestBase {
       // The next writing run first undoes the killed one and says so; this one then fails after its first write
       // and undoes itself too, so the tables must be exactly those before the killed run.
       ByteArrayOutputStream printed = new ByteArrayOutputStream();
-      PrintStream failAtIngest = new PrintStream(printed, true, StandardCharsets.UTF_8) {
-        @Override
-        public PrintStream printf(java.util.Locale l, String format, Object... args) {
-          if (args.length > 0 && "ingest".equals(args[0])) {
-            throw new IllegalStateException("injected failure after ingest");
-          }
-          return super.printf(l, format, args);
-        }
-      };
       assertThatThrownBy(() -> new TouchpointJob(session(), config(night2, out, "2024-03-02"),
-          new StageReporter(failAtIngest)).execute("test", EnumSet.allOf(PipelineStage.class)))
+          FailingReporter.after("ingest", printed)).execute("test", EnumSet.allOf(PipelineStage.class)))
           .hasMessageContaining("injected failure");
       assertThat(printed.toString(StandardCharsets.UTF_8)).as("the killed run is named as undone")
           .contains("did not finish (killed?): undone before this run");

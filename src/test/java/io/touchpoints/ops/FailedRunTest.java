@@ -14,19 +14,17 @@ import io.touchpoints.pipeline.TouchpointJob;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.OutputLock;
 import io.touchpoints.tables.TableNames;
+import io.touchpoints.testing.FailingReporter;
 import io.touchpoints.testing.SparkTestBase;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -70,17 +68,8 @@ class FailedRunTest extends SparkTestBase {
     return JobConfig.load(null, SETTINGS, options);
   }
 
-  /** A reporter that fails when {@code stage} reports its progress line, that is once it has committed. */
   private static StageReporter failingAt(String stage) {
-    return new StageReporter(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8) {
-      @Override
-      public PrintStream printf(Locale l, String format, Object... args) {
-        if (args.length > 0 && stage.equals(args[0])) {
-          throw new IllegalStateException("injected failure after " + stage);
-        }
-        return super.printf(l, format, args);
-      }
-    });
+    return FailingReporter.after(stage, OutputStream.nullOutputStream());
   }
 
   private static Map<String, byte[]> modelFiles(Path output) throws IOException {
