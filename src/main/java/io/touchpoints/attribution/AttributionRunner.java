@@ -109,17 +109,18 @@ final class AttributionRunner {
       Map<Integer, TransitionCounts> counted = tallies.transitions();
       List<AggregatedPath> sets = tallies.sets();
       // Every replicate's Markov and Shapley credits from one more pass over the paths, solved on the executors.
-      Map<Integer, Map<Integer, Map<String, double[]>>> boot = settings.bootstrapReplicates() == 0 ? Map.of()
+      Map<AttributionModel, Map<Integer, Map<String, double[]>>> boot = settings.bootstrapReplicates() == 0 ? Map.of()
           : new BootstrapCredits(spark, settings.bootstrapReplicates(), settings.seed(), settings.shapleyExactMax(),
               settings.shapleyPermutations()).run(cached, counted,
                   sets.stream().map(AggregatedPath::touchpoints).toList());
       for (int order : settings.markovOrders()) {
         MarkovAttribution.Result result = new MarkovAttribution(order).attribute(counted.get(order),
             totalConversions, totalValue);
-        Map<Integer, Map<String, double[]>> replicates = boot.getOrDefault(order, Map.of());
+        AttributionModel model = AttributionModel.markov(order);
+        Map<Integer, Map<String, double[]>> replicates = boot.getOrDefault(model, Map.of());
         for (MarkovAttribution.Credit c : result.credits()) {
           Double[][] bounds = intervals(replicates, c.touchpoint());
-          attribution.add(RowFactory.create("markov_" + order, c.touchpoint(), c.conversions(), c.value(),
+          attribution.add(RowFactory.create(model.id(), c.touchpoint(), c.conversions(), c.value(),
               share(c.conversions(), totalConversions), bounds[0][0], bounds[0][1], bounds[1][0], bounds[1][1]));
           removal.add(RowFactory.create(order, c.touchpoint(), c.removalEffect(), bounds[2][0], bounds[2][1]));
         }
@@ -139,10 +140,10 @@ final class AttributionRunner {
             + shapleyResult.exactPaths(), settings.shapleyExactMax(), shapleyResult.permutations(),
             noisiest.standardError(), noisiest.touchpoint()));
       }
-      Map<Integer, Map<String, double[]>> shapleyReplicates = boot.getOrDefault(BootstrapCredits.SHAPLEY, Map.of());
+      Map<Integer, Map<String, double[]>> shapleyReplicates = boot.getOrDefault(AttributionModel.SHAPLEY, Map.of());
       for (ShapleyAttribution.Credit c : shapleyResult.credits()) {
         Double[][] bounds = intervals(shapleyReplicates, c.touchpoint());
-        attribution.add(RowFactory.create("shapley", c.touchpoint(), c.conversions(), c.value(),
+        attribution.add(RowFactory.create(AttributionModel.SHAPLEY.id(), c.touchpoint(), c.conversions(), c.value(),
             share(c.conversions(), totalConversions), bounds[0][0], bounds[0][1], bounds[1][0], bounds[1][1]));
       }
 
@@ -170,7 +171,8 @@ final class AttributionRunner {
               Double.isNaN(f.logLikelihood()) ? null : f.logLikelihood(),
               Double.isNaN(f.perplexity()) ? null : f.perplexity(), f.selected()));
           if (f.selected()) {
-            notes.add(String.format("held-out fit prefers markov_%d (perplexity %.3f)", f.order(), f.perplexity()));
+            notes.add(String.format("held-out fit prefers %s (perplexity %.3f)", AttributionModel.markov(f.order()).id(),
+                f.perplexity()));
           }
         }
       }

@@ -31,8 +31,9 @@ record AttributionSettings(
     markovOrders = List.copyOf(markovOrders);
     directTouchpoints = List.copyOf(directTouchpoints);
     for (int order : markovOrders) {
-      if (order < 1 || order > 4) {
-        throw new ConfigurationException("attribution.markov_orders must be between 1 and 4, got " + markovOrders);
+      if (order < 1 || order > AttributionModel.maxMarkovOrder()) {
+        throw new ConfigurationException("attribution.markov_orders must be between 1 and "
+            + AttributionModel.maxMarkovOrder() + ", got " + markovOrders);
       }
     }
     if (positionFirstShare < 0 || positionLastShare < 0 || positionFirstShare + positionLastShare > 1) {

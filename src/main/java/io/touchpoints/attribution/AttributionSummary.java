@@ -18,9 +18,6 @@ import org.apache.spark.sql.Row;
  */
 final class AttributionSummary {
 
-  private static final List<String> MODELS = List.of("first_touch", "last_touch", "last_non_direct", "linear",
-      "time_decay", "position_based", "markov_1", "markov_2", "markov_3", "markov_4", "shapley");
-
   private AttributionSummary() {}
 
   public static void print(Dataset<Row> attribution, StageReporter reporter) {
@@ -31,7 +28,7 @@ final class AttributionSummary {
       credits.computeIfAbsent(r.getString(1), t -> new TreeMap<>()).put(r.getString(0), r.getDouble(2));
       present.add(r.getString(0));
     }
-    List<String> models = new ArrayList<>(MODELS);
+    List<String> models = new ArrayList<>(AttributionModel.ids());
     models.retainAll(present);
     StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %-18s", "touchpoint"));
     models.forEach(m -> header.append(String.format(Locale.ROOT, " %15s", m)));

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -47,14 +48,11 @@ import org.apache.spark.sql.types.StructType;
  */
 final class BootstrapCredits {
 
-  /** Model keys: Markov orders are 1..4. */
-  static final int SHAPLEY = 0;
-  static final int TOTALS = -1;
   /** Doubles a task accumulates at once (32 MB). */
   static final int MAX_CELLS = 1 << 22;
 
   private static final StructType CREDIT_SCHEMA = new StructType()
-      .add("model", DataTypes.IntegerType, false)
+      .add(AttributionColumns.MODEL, DataTypes.StringType, false)
       .add(BootstrapPaths.REPLICATE, DataTypes.IntegerType, false)
       .add(AttributionColumns.TOUCHPOINT, DataTypes.StringType, false)
       .add(AttributionColumns.CONVERSIONS, DataTypes.DoubleType, false)
@@ -78,8 +76,12 @@ final class BootstrapCredits {
     this.shapleyPermutations = shapleyPermutations;
   }
 
-  /** One task's sums for one model and replicate: non-zero cells only. */
-  public record Partial(int model, int replicate, int partition, int[] index, double[] value) implements Serializable {}
+  /**
+   * One task's sums for one model and replicate: non-zero cells only; the model's cells, then the replicate's total
+   * conversions and value.
+   */
+  public record Partial(AttributionModel model, int replicate, int partition, int[] index, double[] value)
+      implements Serializable {}
 
   /** What every task needs: the full data's chains and sets, and the settings. */
   static final class Plan implements Serializable {
@@ -127,14 +129,14 @@ final class BootstrapCredits {
   }
 
   /**
-   * Credits of every replicate: model (order 1..4, or {@link #SHAPLEY}) → replicate (1..B) → touchpoint →
+   * Credits of every replicate: model (a Markov order's, or Shapley) → replicate (1..B) → touchpoint →
    * {conversions, value, removal effect (NaN for Shapley)}.
    *
    * @param paths aggregated paths ({@link PathColumns}), best cached: read once here
    * @param chains the full data's counts per Markov order
    * @param sets the full data's touchpoint sets (each sorted, distinct), as the Shapley value reads them
    */
-  Map<Integer, Map<Integer, Map<String, double[]>>> run(Dataset<Row> paths, Map<Integer, TransitionCounts> chains,
+  Map<AttributionModel, Map<Integer, Map<String, double[]>>> run(Dataset<Row> paths, Map<Integer, TransitionCounts> chains,
       List<List<String>> sets) {
     int[] orders = chains.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
     ChainIndex[] indexes = Arrays.stream(orders).mapToObj(o -> ChainIndex.of(chains.get(o)))
@@ -148,7 +150,7 @@ final class BootstrapCredits {
           .mapPartitions((MapPartitionsFunction<Row, Partial>) rows -> count(rows, plan.value()),
               Encoders.javaSerialization(Partial.class));
       Dataset<Row> credits = partials
-          .groupByKey((MapFunction<Partial, Long>) p -> ((long) (p.model() + 1) << 32) | p.replicate(),
+          .groupByKey((MapFunction<Partial, Long>) p -> ((long) p.model().ordinal() << 32) | p.replicate(),
               Encoders.LONG())
           .flatMapGroups((FlatMapGroupsFunction<Long, Partial, Row>) (key, group) -> solve(group, plan.value()),
               Encoders.row(CREDIT_SCHEMA));
@@ -158,29 +160,12 @@ final class BootstrapCredits {
     }
   }
 
-  /** Markov shares become credits with the replicate's totals, as {@link MarkovAttribution} does. */
-  private static Map<Integer, Map<Integer, Map<String, double[]>>> collect(List<Row> rows) {
-    Map<Integer, double[]> totals = new HashMap<>();
+  private static Map<AttributionModel, Map<Integer, Map<String, double[]>>> collect(List<Row> rows) {
+    Map<AttributionModel, Map<Integer, Map<String, double[]>>> out = new EnumMap<>(AttributionModel.class);
     for (Row r : rows) {
-      if (r.getInt(0) == TOTALS) {
-        totals.put(r.getInt(1), new double[] {r.getDouble(3), r.getDouble(4)});
-      }
-    }
-    Map<Integer, Map<Integer, Map<String, double[]>>> out = new TreeMap<>();
-    for (Row r : rows) {
-      int model = r.getInt(0);
-      if (model == TOTALS) {
-        continue;
-      }
-      int replicate = r.getInt(1);
-      double[] values = {r.getDouble(3), r.getDouble(4), r.getDouble(5)};
-      if (model != SHAPLEY) {
-        double[] t = totals.getOrDefault(replicate, new double[2]);
-        values[0] = t[0] * values[0];
-        values[1] = t[1] * values[1];
-      }
-      out.computeIfAbsent(model, m -> new TreeMap<>()).computeIfAbsent(replicate, b -> new TreeMap<>())
-          .put(r.getString(2), values);
+      AttributionModel model = AttributionModel.fromId(r.getString(0)).orElseThrow();
+      out.computeIfAbsent(model, m -> new TreeMap<>()).computeIfAbsent(r.getInt(1), b -> new TreeMap<>())
+          .put(r.getString(2), new double[] {r.getDouble(3), r.getDouble(4), r.getDouble(5)});
     }
     return out;
   }
@@ -253,13 +238,13 @@ final class BootstrapCredits {
       for (int b = first; b <= last; b++) {
         double[] cell = sums[b - first];
         int offset = 0;
+        int totals = cells - 2;
         for (int o = 0; o < plan.orders.length; o++) {
-          out.add(sparse(plan.orders[o], b, partition, cell, offset, plan.chains[o].transitions()));
+          out.add(sparse(AttributionModel.markov(plan.orders[o]), b, partition, cell, offset,
+              plan.chains[o].transitions(), totals));
           offset += plan.chains[o].transitions();
         }
-        out.add(sparse(SHAPLEY, b, partition, cell, offset, 3 * plan.sets.size()));
-        offset += 3 * plan.sets.size();
-        out.add(sparse(TOTALS, b, partition, cell, offset, 2));
+        out.add(sparse(AttributionModel.SHAPLEY, b, partition, cell, offset, 3 * plan.sets.size(), totals));
       }
     }
     return out.iterator();
@@ -294,15 +279,11 @@ final class BootstrapCredits {
     return transition;
   }
 
-  private static Partial sparse(int model, int replicate, int partition, double[] cells, int offset, int length) {
-    int nonZero = 0;
-    for (int i = 0; i < length; i++) {
-      if (cells[offset + i] != 0) {
-        nonZero++;
-      }
-    }
-    int[] index = new int[nonZero];
-    double[] value = new double[nonZero];
+  /** The non-zero cells of {@code [offset, offset + length)}, then the two totals at {@code totals}. */
+  private static Partial sparse(AttributionModel model, int replicate, int partition, double[] cells, int offset,
+      int length, int totals) {
+    int[] index = new int[length + 2];
+    double[] value = new double[length + 2];
     int k = 0;
     for (int i = 0; i < length; i++) {
       if (cells[offset + i] != 0) {
@@ -310,7 +291,13 @@ final class BootstrapCredits {
         value[k++] = cells[offset + i];
       }
     }
-    return new Partial(model, replicate, partition, index, value);
+    for (int t = 0; t < 2; t++) {
+      if (cells[totals + t] != 0) {
+        index[k] = length + t;
+        value[k++] = cells[totals + t];
+      }
+    }
+    return new Partial(model, replicate, partition, Arrays.copyOf(index, k), Arrays.copyOf(value, k));
   }
 
   private static Iterator<Row> solve(Iterator<Partial> group, Plan plan) {
@@ -318,32 +305,25 @@ final class BootstrapCredits {
     group.forEachRemaining(parts::add);
     // Summed in partition order: the same doubles however the shuffle delivered them.
     parts.sort(Comparator.comparingInt(Partial::partition));
-    int model = parts.get(0).model();
+    AttributionModel model = parts.get(0).model();
     int replicate = parts.get(0).replicate();
-    int length;
     int chain = -1;
-    if (model == TOTALS) {
-      length = 2;
-    } else if (model == SHAPLEY) {
-      length = 3 * plan.sets.size();
-    } else {
-      for (int o = 0; o < plan.orders.length; o++) {
-        if (plan.orders[o] == model) {
-          chain = o;
-        }
+    for (int o = 0; o < plan.orders.length; o++) {
+      if (model.kind() == AttributionModel.Kind.MARKOV && plan.orders[o] == model.order()) {
+        chain = o;
       }
-      length = plan.chains[chain].transitions();
     }
-    double[] sums = new double[length];
+    int length = model == AttributionModel.SHAPLEY ? 3 * plan.sets.size() : plan.chains[chain].transitions();
+    double[] sums = new double[length + 2];
     for (Partial p : parts) {
       for (int k = 0; k < p.index().length; k++) {
         sums[p.index()[k]] += p.value()[k];
       }
     }
+    double totalConversions = sums[length];
+    double totalValue = sums[length + 1];
     List<Row> out = new ArrayList<>();
-    if (model == TOTALS) {
-      out.add(RowFactory.create(TOTALS, replicate, "", sums[0], sums[1], Double.NaN));
-    } else if (model == SHAPLEY) {
+    if (model == AttributionModel.SHAPLEY) {
       List<AggregatedPath> present = new ArrayList<>();
       for (int s = 0; s < plan.sets.size(); s++) {
         if (sums[3 * s] > 0 || sums[3 * s + 2] > 0) {
@@ -352,12 +332,13 @@ final class BootstrapCredits {
       }
       ShapleyAttribution shapley = new ShapleyAttribution(plan.shapleyExactMax, plan.shapleyPermutations, plan.seed);
       for (ShapleyAttribution.Credit c : shapley.attribute(present).credits()) {
-        out.add(RowFactory.create(SHAPLEY, replicate, c.touchpoint(), c.conversions(), c.value(), Double.NaN));
+        out.add(RowFactory.create(model.id(), replicate, c.touchpoint(), c.conversions(), c.value(), Double.NaN));
       }
     } else {
-      // Shares (totals of 1); the driver multiplies them by the replicate's totals.
-      for (MarkovAttribution.Credit c : new MarkovAttribution(model).credits(plan.chains[chain], sums, 1.0, 1.0)) {
-        out.add(RowFactory.create(model, replicate, c.touchpoint(), c.conversions(), c.value(), c.removalEffect()));
+      for (MarkovAttribution.Credit c : new MarkovAttribution(model.order()).credits(plan.chains[chain],
+          Arrays.copyOf(sums, length), totalConversions, totalValue)) {
+        out.add(RowFactory.create(model.id(), replicate, c.touchpoint(), c.conversions(), c.value(),
+            c.removalEffect()));
       }
     }
     return out.iterator();

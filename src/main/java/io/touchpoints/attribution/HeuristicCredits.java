@@ -50,11 +50,6 @@ final class HeuristicCredits implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  /** The models {@link #fromPaths} computes, in output order. */
-  public static final List<String> PATH_MODELS =
-      List.of("first_touch", "last_touch", "last_non_direct", "linear", "position_based");
-  public static final String TIME_DECAY = "time_decay";
-
   private static final StructType CREDIT_SCHEMA = new StructType()
       .add(AttributionColumns.MODEL, DataTypes.StringType, false)
       .add(AttributionColumns.TOUCHPOINT, DataTypes.StringType, false)
@@ -109,7 +104,7 @@ final class HeuristicCredits implements Serializable {
       rows.forEachRemaining(r -> {
         List<String> touchpoints = r.getList(0);
         List<Long> seconds = r.getList(1);
-        spread(TIME_DECAY, touchpoints, timeDecayWeights(seconds.stream().mapToLong(Long::longValue).toArray()),
+        spread(AttributionModel.TIME_DECAY, touchpoints, timeDecayWeights(seconds.stream().mapToLong(Long::longValue).toArray()),
             r.getDouble(2), r.getDouble(3), tally);
       });
       return rows(tally);
@@ -137,31 +132,36 @@ final class HeuristicCredits implements Serializable {
     return out;
   }
 
-  /** Each path model's weights over one path's touches, in {@link #PATH_MODELS} order; each row sums to 1. */
-  double[][] weights(List<String> touchpoints) {
+  /** A path heuristic's weights over one path's touches, summing to 1. */
+  double[] weights(AttributionModel model, List<String> touchpoints) {
     int n = touchpoints.size();
-    int lastNonDirect = n - 1;
-    while (lastNonDirect >= 0 && directTouchpoints.contains(touchpoints.get(lastNonDirect))) {
-      lastNonDirect--;
-    }
-    if (lastNonDirect < 0) {
-      lastNonDirect = n - 1;
-    }
-    double[][] w = new double[PATH_MODELS.size()][n];
-    w[0][0] = 1;
-    w[1][n - 1] = 1;
-    w[2][lastNonDirect] = 1;
-    Arrays.fill(w[3], 1.0 / n);
-    if (n == 1) {
-      w[4][0] = 1;
-    } else if (n == 2) {
-      double pairFirst = firstShare + lastShare == 0 ? 0.5 : firstShare / (firstShare + lastShare);
-      w[4][0] = pairFirst;
-      w[4][1] = 1 - pairFirst;
-    } else {
-      Arrays.fill(w[4], (1.0 - firstShare - lastShare) / (n - 2));
-      w[4][0] = firstShare;
-      w[4][n - 1] = lastShare;
+    double[] w = new double[n];
+    switch (model) {
+      case FIRST_TOUCH -> w[0] = 1;
+      case LAST_TOUCH -> w[n - 1] = 1;
+      case LAST_NON_DIRECT -> {
+        int last = n - 1;
+        while (last >= 0 && directTouchpoints.contains(touchpoints.get(last))) {
+          last--;
+        }
+        // A path of direct touches only credits its last touch.
+        w[last < 0 ? n - 1 : last] = 1;
+      }
+      case LINEAR -> Arrays.fill(w, 1.0 / n);
+      case POSITION_BASED -> {
+        if (n == 1) {
+          w[0] = 1;
+        } else if (n == 2) {
+          double pairFirst = firstShare + lastShare == 0 ? 0.5 : firstShare / (firstShare + lastShare);
+          w[0] = pairFirst;
+          w[1] = 1 - pairFirst;
+        } else {
+          Arrays.fill(w, (1.0 - firstShare - lastShare) / (n - 2));
+          w[0] = firstShare;
+          w[n - 1] = lastShare;
+        }
+      }
+      default -> throw new IllegalArgumentException(model.id() + " is not a path heuristic");
     }
     return w;
   }
@@ -189,17 +189,16 @@ final class HeuristicCredits implements Serializable {
   }
 
   private void credit(List<String> touchpoints, double conversions, double value, Map<List<String>, double[]> tally) {
-    double[][] w = weights(touchpoints);
-    for (int m = 0; m < PATH_MODELS.size(); m++) {
-      spread(PATH_MODELS.get(m), touchpoints, w[m], conversions, value, tally);
+    for (AttributionModel model : AttributionModel.pathHeuristics()) {
+      spread(model, touchpoints, weights(model, touchpoints), conversions, value, tally);
     }
   }
 
   /** Adds one path's conversions and value, weighted per touch, to a tally keyed by [model, touchpoint]. */
-  static void spread(String model, List<String> touchpoints, double[] weights, double conversions, double value,
+  static void spread(AttributionModel model, List<String> touchpoints, double[] weights, double conversions, double value,
       Map<List<String>, double[]> tally) {
     for (int i = 0; i < weights.length; i++) {
-      double[] sums = tally.computeIfAbsent(List.of(model, touchpoints.get(i)), k -> new double[2]);
+      double[] sums = tally.computeIfAbsent(List.of(model.id(), touchpoints.get(i)), k -> new double[2]);
       sums[0] += weights[i] * conversions;
       sums[1] += weights[i] * value;
     }

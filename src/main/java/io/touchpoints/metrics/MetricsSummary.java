@@ -20,48 +20,49 @@ final class MetricsSummary {
 
   private MetricsSummary() {}
 
-  private record Ranking(String title, String figure, String group, boolean percent, boolean higherIsBetter) {}
-
-  private static final List<Ranking> RANKINGS = List.of(
-      new Ranking("conversion lift", MetricColumns.LIFT, "conversion", true, true),
-      new Ranking("churn rate", MetricColumns.CHURN_RATE, "churn", true, false),
-      new Ranking("NPS", MetricColumns.NPS, "nps", false, true));
-
   public static void print(Dataset<Row> metrics, MetricsSettings settings, StageReporter reporter) {
     List<Row> rows = metrics
         .filter(col(MetricColumns.DIMENSION).equalTo("touchpoint").and(col(MetricColumns.SEGMENT).isNull()))
         .collectAsList();
-    for (Ranking ranking : RANKINGS) {
+    for (MetricFigure figure : MetricFigure.scorecard()) {
+      MetricFigure.Shown shown = figure.shown();
+      if (shown.better() == null) {
+        continue;
+      }
       List<Row> ranked = new ArrayList<>();
       for (Row row : rows) {
         List<String> low = row.getList(row.fieldIndex(MetricColumns.LOW_SAMPLE));
-        if (!row.isNullAt(row.fieldIndex(ranking.figure())) && !low.contains(ranking.group())) {
+        if (!row.isNullAt(row.fieldIndex(figure.column())) && !low.contains(figure.group().label())) {
           ranked.add(row);
         }
       }
       if (ranked.isEmpty()) {
-        reporter.line("  " + ranking.title() + ": no touchpoint with at least " + settings.minCell() + " units");
+        reporter.line("  " + shown.summaryLabel() + ": no touchpoint with at least " + settings.minCell() + " units");
         continue;
       }
-      ToDoubleFunction<Row> value = r -> r.<Double>getAs(ranking.figure());
+      ToDoubleFunction<Row> value = r -> r.<Double>getAs(figure.column());
       ranked.sort(Comparator.comparingDouble(value).reversed());
-      Row best = ranking.higherIsBetter() ? ranked.get(0) : ranked.get(ranked.size() - 1);
-      Row worst = ranking.higherIsBetter() ? ranked.get(ranked.size() - 1) : ranked.get(0);
-      reporter.line(String.format(Locale.ROOT, "  %-16s best %s, worst %s", ranking.title() + ":",
-          describe(best, ranking), describe(worst, ranking)));
+      boolean higherIsBetter = shown.better() == MetricFigure.Better.HIGHER;
+      Row best = higherIsBetter ? ranked.get(0) : ranked.get(ranked.size() - 1);
+      Row worst = higherIsBetter ? ranked.get(ranked.size() - 1) : ranked.get(0);
+      reporter.line(String.format(Locale.ROOT, "  %-16s best %s, worst %s", shown.summaryLabel() + ":",
+          describe(best, figure), describe(worst, figure)));
     }
   }
 
-  private static String describe(Row row, Ranking ranking) {
-    double scale = ranking.percent() ? 100 : 1;
-    String unit = ranking.percent() ? " pp" : "";
-    if (ranking.figure().equals(MetricColumns.CHURN_RATE)) {
-      unit = "%";
-    }
-    Double low = row.getAs(ranking.figure() + MetricColumns.LOW);
-    Double high = row.getAs(ranking.figure() + MetricColumns.HIGH);
-    return String.format(Locale.ROOT, "%s %+.1f%s [%.1f, %.1f]", row.<String>getAs(MetricColumns.NAME),
-        row.<Double>getAs(ranking.figure()) * scale, unit, low * scale, high * scale)
-        .replace("+", ranking.figure().equals(MetricColumns.CHURN_RATE) ? "" : "+");
+  private static String describe(Row row, MetricFigure figure) {
+    String value = print(row.<Double>getAs(figure.column()), figure.shown().unit(), true);
+    String low = print(row.<Double>getAs(figure.lowColumn()), figure.shown().unit(), false);
+    String high = print(row.<Double>getAs(figure.highColumn()), figure.shown().unit(), false);
+    return row.<String>getAs(MetricColumns.NAME) + " " + value + " [" + low + ", " + high + "]";
+  }
+
+  /** Shares as percent, points as signed percentage points, scores signed as they are. */
+  private static String print(double v, MetricFigure.Unit unit, boolean withUnit) {
+    return switch (unit) {
+      case SHARE -> String.format(Locale.ROOT, "%.1f", v * 100) + (withUnit ? "%" : "");
+      case POINTS -> String.format(Locale.ROOT, withUnit ? "%+.1f pp" : "%.1f", v * 100);
+      default -> String.format(Locale.ROOT, withUnit ? "%+.1f" : "%.1f", v);
+    };
   }
 }

@@ -25,9 +25,7 @@ import io.touchpoints.input.EventColumns;
 import io.touchpoints.journey.JourneyColumns;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -227,112 +225,89 @@ public final class TouchpointMetrics {
     Column churnRate = ratio(churned, churnN);
     Column baseRate = ratio(col(TouchpointTally.BASE_CHURNED), col(TouchpointTally.BASE_CUSTOMERS));
 
-    // Figure groups: name -> (units it rests on, its columns).
-    Map<String, Column> units = new LinkedHashMap<>();
-    units.put("conversion", journeys);
-    units.put("churn", churnN);
-    units.put("exit_churn", exitN);
-    units.put("satisfaction", csatN);
-    units.put("nps", npsN);
-    Map<String, List<String>> groupColumns = Map.of(
-        "conversion", List.of(MetricColumns.CUSTOMERS, MetricColumns.JOURNEYS, MetricColumns.TOUCHES,
-            MetricColumns.CONVERSIONS, MetricColumns.CONVERSION_RATE, MetricColumns.CONVERSION_RATE + "_low",
-            MetricColumns.CONVERSION_RATE + "_high", MetricColumns.CONVERSION_RATE_WITHOUT, MetricColumns.LIFT,
-            MetricColumns.LIFT + "_low", MetricColumns.LIFT + "_high", MetricColumns.LIFT_RATIO,
-            MetricColumns.NEXT_STEP_CONVERSION_RATE, MetricColumns.NEXT_STEP_CONVERSION_RATE + "_low",
-            MetricColumns.NEXT_STEP_CONVERSION_RATE + "_high", MetricColumns.CONVERSIONS_WITHIN_WINDOW,
-            MetricColumns.MEDIAN_HOURS_TO_CONVERSION, MetricColumns.REVENUE, MetricColumns.REVENUE_PER_JOURNEY,
-            MetricColumns.EXIT_RATE, MetricColumns.EXIT_RATE + "_low", MetricColumns.EXIT_RATE + "_high",
-            MetricColumns.REPEAT_RATE, MetricColumns.TOUCHES_PER_JOURNEY),
-        "churn", List.of(MetricColumns.CHURN_CUSTOMERS, MetricColumns.CHURNED_CUSTOMERS, MetricColumns.CHURN_RATE,
-            MetricColumns.CHURN_RATE + "_low", MetricColumns.CHURN_RATE + "_high", MetricColumns.CHURN_RELATIVE_RISK,
-            MetricColumns.CHURN_LAST_TOUCH_SHARE),
-        "exit_churn", List.of(MetricColumns.EXIT_CHURN_JOURNEYS, MetricColumns.EXIT_CHURN_RATE,
-            MetricColumns.EXIT_CHURN_RATE + "_low", MetricColumns.EXIT_CHURN_RATE + "_high"),
-        "satisfaction", List.of(MetricColumns.RESPONSES, MetricColumns.CSAT_RESPONSES, MetricColumns.CSAT_MEAN,
-            MetricColumns.CSAT_MEAN + "_low", MetricColumns.CSAT_MEAN + "_high", MetricColumns.SATISFIED_SHARE,
-            MetricColumns.SATISFIED_SHARE + "_low", MetricColumns.SATISFIED_SHARE + "_high"),
-        "nps", List.of(MetricColumns.NPS_RESPONSES, MetricColumns.NPS, MetricColumns.NPS + "_low",
-            MetricColumns.NPS + "_high"));
-
-    Map<String, Column> figures = new LinkedHashMap<>();
-    figures.put(MetricColumns.CUSTOMERS, coalesce(col(MetricColumns.CUSTOMERS), lit(0L)));
-    figures.put(MetricColumns.JOURNEYS, journeys);
-    figures.put(MetricColumns.TOUCHES, touches);
-    figures.put(MetricColumns.CONVERSIONS, conversions);
-    figures.put(MetricColumns.CONVERSION_RATE, conversionRate);
-    figures.put(MetricColumns.CONVERSION_RATE + "_low", wilsonLow(conversions, journeys, z));
-    figures.put(MetricColumns.CONVERSION_RATE + "_high", wilsonHigh(conversions, journeys, z));
-    figures.put(MetricColumns.CONVERSION_RATE_WITHOUT, rateWithout);
-    figures.put(MetricColumns.LIFT, conversionRate.minus(rateWithout));
-    figures.put(MetricColumns.LIFT + "_low", differenceBound(conversions, journeys, withoutConversions, without, z,
-        false));
-    figures.put(MetricColumns.LIFT + "_high", differenceBound(conversions, journeys, withoutConversions, without, z,
-        true));
-    figures.put(MetricColumns.LIFT_RATIO, when(rateWithout.gt(0), conversionRate.divide(rateWithout)));
     Column nextConversions = coalesce(col(TouchpointTally.NEXT_CONVERSIONS), lit(0L));
-    figures.put(MetricColumns.NEXT_STEP_CONVERSION_RATE, ratio(nextConversions, touches));
-    figures.put(MetricColumns.NEXT_STEP_CONVERSION_RATE + "_low", wilsonLow(nextConversions, touches, z));
-    figures.put(MetricColumns.NEXT_STEP_CONVERSION_RATE + "_high", wilsonHigh(nextConversions, touches, z));
-    figures.put(MetricColumns.CONVERSIONS_WITHIN_WINDOW, coalesce(col(MetricColumns.CONVERSIONS_WITHIN_WINDOW),
-        lit(0L)));
-    figures.put(MetricColumns.MEDIAN_HOURS_TO_CONVERSION, col(MetricColumns.MEDIAN_HOURS_TO_CONVERSION));
-    figures.put(MetricColumns.REVENUE, col(MetricColumns.REVENUE));
-    figures.put(MetricColumns.REVENUE_PER_JOURNEY, when(journeys.gt(0),
-        coalesce(col(MetricColumns.REVENUE), lit(0)).cast("double").divide(journeys)));
     Column exits = coalesce(col(TouchpointTally.EXITS), lit(0L));
-    figures.put(MetricColumns.EXIT_RATE, ratio(exits, journeys));
-    figures.put(MetricColumns.EXIT_RATE + "_low", wilsonLow(exits, journeys, z));
-    figures.put(MetricColumns.EXIT_RATE + "_high", wilsonHigh(exits, journeys, z));
-    figures.put(MetricColumns.REPEAT_RATE, ratio(coalesce(col(TouchpointTally.REPEATS), lit(0L)), journeys));
-    figures.put(MetricColumns.TOUCHES_PER_JOURNEY, ratio(touches, journeys));
-    figures.put(MetricColumns.CHURN_CUSTOMERS, churnN);
-    figures.put(MetricColumns.CHURNED_CUSTOMERS, churned);
-    figures.put(MetricColumns.CHURN_RATE, churnRate);
-    figures.put(MetricColumns.CHURN_RATE + "_low", wilsonLow(churned, churnN, z));
-    figures.put(MetricColumns.CHURN_RATE + "_high", wilsonHigh(churned, churnN, z));
-    figures.put(MetricColumns.CHURN_RELATIVE_RISK, when(baseRate.gt(0), churnRate.divide(baseRate)));
-    figures.put(MetricColumns.CHURN_LAST_TOUCH_SHARE, coalesce(col(MetricColumns.CHURN_LAST_TOUCH_SHARE), lit(0.0)));
-    figures.put(MetricColumns.EXIT_CHURN_JOURNEYS, exitN);
-    figures.put(MetricColumns.EXIT_CHURN_RATE, ratio(exitChurned, exitN));
-    figures.put(MetricColumns.EXIT_CHURN_RATE + "_low", wilsonLow(exitChurned, exitN, z));
-    figures.put(MetricColumns.EXIT_CHURN_RATE + "_high", wilsonHigh(exitChurned, exitN, z));
     Column csatMean = col(MetricColumns.CSAT_MEAN);
+    Column csatSd = col("_csat_sd");
     Column satisfied = coalesce(col("_satisfied"), lit(0L));
-    figures.put(MetricColumns.RESPONSES, coalesce(col(MetricColumns.RESPONSES), lit(0L)));
-    figures.put(MetricColumns.CSAT_RESPONSES, csatN);
-    figures.put(MetricColumns.CSAT_MEAN, csatMean);
-    figures.put(MetricColumns.CSAT_MEAN + "_low", meanBound(csatMean, col("_csat_sd"), csatN, z, false));
-    figures.put(MetricColumns.CSAT_MEAN + "_high", meanBound(csatMean, col("_csat_sd"), csatN, z, true));
-    figures.put(MetricColumns.SATISFIED_SHARE, ratio(satisfied, csatN));
-    figures.put(MetricColumns.SATISFIED_SHARE + "_low", wilsonLow(satisfied, csatN, z));
-    figures.put(MetricColumns.SATISFIED_SHARE + "_high", wilsonHigh(satisfied, csatN, z));
-    figures.put(MetricColumns.NPS_RESPONSES, npsN);
-    figures.put(MetricColumns.NPS, npsScore(promoters, detractors, npsN));
-    figures.put(MetricColumns.NPS + "_low", npsBound(promoters, detractors, npsN, z, false));
-    figures.put(MetricColumns.NPS + "_high", npsBound(promoters, detractors, npsN, z, true));
-
-    List<Column> flags = new ArrayList<>();
-    units.forEach((group, n) -> flags.add(when(n.lt(settings.minCell()), lit(group))));
-    Column lowSample = filter(array(flags.toArray(Column[]::new)), Column::isNotNull);
 
     List<Column> out = new ArrayList<>();
     out.add(col(MetricColumns.DIMENSION));
     out.add(col(MetricColumns.NAME));
     out.add(when(col(SEG).notEqual(ALL_SEGMENTS), col(SEG)).as(MetricColumns.SEGMENT));
-    figures.forEach((name, value) -> {
-      Column figure = value;
-      if (settings.suppressSmallCells()) {
-        for (Map.Entry<String, List<String>> g : groupColumns.entrySet()) {
-          if (g.getValue().contains(name)) {
-            figure = when(units.get(g.getKey()).geq(settings.minCell()), value);
-          }
-        }
+    List<Column> flags = new ArrayList<>();
+    for (MetricFigure.Group group : MetricFigure.Group.values()) {
+      flags.add(when(coalesce(col(group.unitsColumn()), lit(0L)).lt(settings.minCell()), lit(group.label())));
+    }
+    for (MetricFigure f : MetricFigure.values()) {
+      Column value = switch (f) {
+        case CUSTOMERS -> coalesce(col(MetricColumns.CUSTOMERS), lit(0L));
+        case JOURNEYS -> journeys;
+        case TOUCHES -> touches;
+        case CONVERSIONS -> conversions;
+        case CONVERSION_RATE -> conversionRate;
+        case CONVERSION_RATE_WITHOUT -> rateWithout;
+        case LIFT -> conversionRate.minus(rateWithout);
+        case LIFT_RATIO -> when(rateWithout.gt(0), conversionRate.divide(rateWithout));
+        case NEXT_STEP_CONVERSION_RATE -> ratio(nextConversions, touches);
+        case CONVERSIONS_WITHIN_WINDOW -> coalesce(col(MetricColumns.CONVERSIONS_WITHIN_WINDOW), lit(0L));
+        case MEDIAN_HOURS_TO_CONVERSION -> col(MetricColumns.MEDIAN_HOURS_TO_CONVERSION);
+        case REVENUE -> col(MetricColumns.REVENUE);
+        case REVENUE_PER_JOURNEY -> when(journeys.gt(0),
+            coalesce(col(MetricColumns.REVENUE), lit(0)).cast("double").divide(journeys));
+        case EXIT_RATE -> ratio(exits, journeys);
+        case REPEAT_RATE -> ratio(coalesce(col(TouchpointTally.REPEATS), lit(0L)), journeys);
+        case TOUCHES_PER_JOURNEY -> ratio(touches, journeys);
+        case CHURN_CUSTOMERS -> churnN;
+        case CHURNED_CUSTOMERS -> churned;
+        case CHURN_RATE -> churnRate;
+        case CHURN_RELATIVE_RISK -> when(baseRate.gt(0), churnRate.divide(baseRate));
+        case CHURN_LAST_TOUCH_SHARE -> coalesce(col(MetricColumns.CHURN_LAST_TOUCH_SHARE), lit(0.0));
+        case EXIT_CHURN_JOURNEYS -> exitN;
+        case EXIT_CHURN_RATE -> ratio(exitChurned, exitN);
+        case RESPONSES -> coalesce(col(MetricColumns.RESPONSES), lit(0L));
+        case CSAT_RESPONSES -> csatN;
+        case CSAT_MEAN -> csatMean;
+        case SATISFIED_SHARE -> ratio(satisfied, csatN);
+        case NPS_RESPONSES -> npsN;
+        case NPS -> npsScore(promoters, detractors, npsN);
+      };
+      List<Column> bounds = switch (f) {
+        case CONVERSION_RATE -> wilson(conversions, journeys);
+        case LIFT -> List.of(differenceBound(conversions, journeys, withoutConversions, without, z, false),
+            differenceBound(conversions, journeys, withoutConversions, without, z, true));
+        case NEXT_STEP_CONVERSION_RATE -> wilson(nextConversions, touches);
+        case EXIT_RATE -> wilson(exits, journeys);
+        case CHURN_RATE -> wilson(churned, churnN);
+        case EXIT_CHURN_RATE -> wilson(exitChurned, exitN);
+        case CSAT_MEAN -> List.of(meanBound(csatMean, csatSd, csatN, z, false),
+            meanBound(csatMean, csatSd, csatN, z, true));
+        case SATISFIED_SHARE -> wilson(satisfied, csatN);
+        case NPS -> List.of(npsBound(promoters, detractors, npsN, z, false),
+            npsBound(promoters, detractors, npsN, z, true));
+        default -> List.of();
+      };
+      if (bounds.isEmpty() == f.hasInterval()) {
+        throw new IllegalStateException("figure " + f + ": interval declared " + f.hasInterval()
+            + " but " + bounds.size() + " bounds computed");
       }
-      out.add(figure.as(name));
-    });
-    out.add(lowSample.as(MetricColumns.LOW_SAMPLE));
+      Column units = coalesce(col(f.group().unitsColumn()), lit(0L));
+      out.add(suppressed(value, units).as(f.column()));
+      if (f.hasInterval()) {
+        out.add(suppressed(bounds.get(0), units).as(f.lowColumn()));
+        out.add(suppressed(bounds.get(1), units).as(f.highColumn()));
+      }
+    }
+    out.add(filter(array(flags.toArray(Column[]::new)), Column::isNotNull).as(MetricColumns.LOW_SAMPLE));
     return all.select(out.toArray(Column[]::new));
+  }
+
+  private Column suppressed(Column figure, Column units) {
+    return settings.suppressSmallCells() ? when(units.geq(settings.minCell()), figure) : figure;
+  }
+
+  private List<Column> wilson(Column successes, Column trials) {
+    return List.of(wilsonLow(successes, trials, z), wilsonHigh(successes, trials, z));
   }
 
   private List<Column> keyColumns() {

@@ -15,12 +15,15 @@ import io.touchpoints.attribution.AttributionColumns;
 import io.touchpoints.pipeline.InputException;
 import io.touchpoints.journey.JourneyColumns;
 import io.touchpoints.metrics.MetricColumns;
+import io.touchpoints.metrics.MetricFigure;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.pipeline.StageResult;
 import io.touchpoints.tables.TableNames;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -176,23 +179,19 @@ public final class ReportBuilder {
     if (metrics.isEmpty()) {
       return List.of();
     }
-    String lift = MetricColumns.LIFT;
-    Dataset<Row> touchpoints = metrics.get()
-        .filter(col(MetricColumns.DIMENSION).equalTo("touchpoint").and(col(MetricColumns.SEGMENT).isNull()))
-        .orderBy(MetricColumns.NAME);
-    List<String> columns = new ArrayList<>(List.of(MetricColumns.NAME, MetricColumns.JOURNEYS));
-    for (String c : List.of(MetricColumns.CONVERSION_RATE, lift, MetricColumns.EXIT_RATE, MetricColumns.CHURN_RATE,
-        MetricColumns.CSAT_MEAN, MetricColumns.NPS)) {
-      columns.addAll(List.of(c, c + MetricColumns.LOW, c + MetricColumns.HIGH));
-    }
-    columns.add(MetricColumns.CHURN_RELATIVE_RISK);
-    columns.add(MetricColumns.LOW_SAMPLE);
     List<ReportData.Score> out = new ArrayList<>();
-    for (Row r : touchpoints.selectExpr(columns.stream().map(c -> "`" + c + "`").toArray(String[]::new))
-        .collectAsList()) {
-      out.add(new ReportData.Score(r.getString(0), lng(r, 1), estimate(r, 2), estimate(r, 5), estimate(r, 8),
-          estimate(r, 11), dbl(r, 20), estimate(r, 14), estimate(r, 17),
-          r.isNullAt(21) ? List.of() : r.<String>getList(21)));
+    for (Row r : metrics.get()
+        .filter(col(MetricColumns.DIMENSION).equalTo("touchpoint").and(col(MetricColumns.SEGMENT).isNull()))
+        .orderBy(MetricColumns.NAME).collectAsList()) {
+      Map<MetricFigure, ReportData.Estimate> figures = new EnumMap<>(MetricFigure.class);
+      for (MetricFigure f : MetricFigure.scorecard()) {
+        figures.put(f, f.hasInterval()
+            ? new ReportData.Estimate(dbl(r, f.column()), dbl(r, f.lowColumn()), dbl(r, f.highColumn()))
+            : new ReportData.Estimate(dbl(r, f.column()), null, null));
+      }
+      int low = r.fieldIndex(MetricColumns.LOW_SAMPLE);
+      out.add(new ReportData.Score(r.getAs(MetricColumns.NAME), figures,
+          r.isNullAt(low) ? List.of() : r.<String>getList(low)));
     }
     return out;
   }
@@ -254,8 +253,8 @@ public final class ReportBuilder {
     return out;
   }
 
-  private static ReportData.Estimate estimate(Row r, int i) {
-    return new ReportData.Estimate(dbl(r, i), dbl(r, i + 1), dbl(r, i + 2));
+  private static Double dbl(Row r, String column) {
+    return dbl(r, r.fieldIndex(column));
   }
 
   private static Double dbl(Row r, int i) {

@@ -1,5 +1,7 @@
 package io.touchpoints.report;
 
+import io.touchpoints.attribution.AttributionModel;
+import io.touchpoints.metrics.MetricFigure;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -18,46 +20,48 @@ public final class ReportCharts {
   /** The overall metrics of the model comparison, in the order they are drawn. */
   public static final List<String> MODEL_COMPARISON_METRICS = List.of("top1_accuracy", "top3_accuracy", "macro_f1");
 
-  /** Attribution models drawn in this order (heuristics, then data-driven); others follow in table order. */
-  public static final List<String> MODEL_ORDER = List.of("first_touch", "last_touch", "last_non_direct", "linear",
-      "time_decay", "position_based", "markov_1", "markov_2", "markov_3", "markov_4", "shapley");
-
   private ReportCharts() {}
 
   /** One scorecard figure per touchpoint with its interval; touchpoints without the figure show n/a. */
-  public static BarChart scorecard(List<ReportData.Score> scores, String title, BarChart.Format format,
-      Function<ReportData.Score, ReportData.Estimate> figure) {
-    BarChart chart = BarChart.titled(title).format(format);
+  public static BarChart scorecard(List<ReportData.Score> scores, MetricFigure figure) {
+    String title = figure.shown().chartTitle();
+    BarChart chart = BarChart.titled(title).format(format(figure.shown().unit()));
     scores.stream()
         .sorted(Comparator.comparing((ReportData.Score s) -> {
-          Double v = figure.apply(s).value();
+          Double v = s.figure(figure).value();
           return v == null ? Double.NEGATIVE_INFINITY : v;
         }).reversed().thenComparing(ReportData.Score::touchpoint))
         .forEach(s -> {
-          ReportData.Estimate e = figure.apply(s);
+          ReportData.Estimate e = s.figure(figure);
           chart.bar(s.touchpoint(), title, e.value(), e.low(), e.high());
         });
     return chart;
   }
 
-  /** The scorecard charts of the report, in order: lift, conversion, exit, churn, CSAT, NPS. */
-  public static List<BarChart> scorecardCharts(List<ReportData.Score> scores) {
-    return List.of(
-        scorecard(scores, "Conversion lift (journeys with vs without the touchpoint), 95% interval",
-            BarChart.Format.POINTS, ReportData.Score::lift),
-        scorecard(scores, "Conversion rate of journeys containing the touchpoint", BarChart.Format.PERCENT,
-            ReportData.Score::conversionRate),
-        scorecard(scores, "Friction: exit rate (journeys ending unconverted right after it)",
-            BarChart.Format.PERCENT, ReportData.Score::exitRate),
-        scorecard(scores, "Churn risk: churn rate within the window after first touch", BarChart.Format.PERCENT,
-            ReportData.Score::churnRate),
-        scorecard(scores, "CSAT mean (1-5)", BarChart.Format.DECIMAL, ReportData.Score::csat),
-        scorecard(scores, "NPS (-100..100)", BarChart.Format.DECIMAL, ReportData.Score::nps));
+  /** The scorecard's charts: one per {@link MetricFigure#scorecard()} figure with a chart title, in table order. */
+  public static Map<MetricFigure, BarChart> scorecardCharts(List<ReportData.Score> scores) {
+    Map<MetricFigure, BarChart> charts = new LinkedHashMap<>();
+    for (MetricFigure f : MetricFigure.scorecard()) {
+      if (f.shown().chartTitle() != null) {
+        charts.put(f, scorecard(scores, f));
+      }
+    }
+    return charts;
+  }
+
+  /** How a figure of the given unit is printed in charts and tables. */
+  public static BarChart.Format format(MetricFigure.Unit unit) {
+    return switch (unit) {
+      case COUNT -> BarChart.Format.NUMBER;
+      case SHARE -> BarChart.Format.PERCENT;
+      case POINTS -> BarChart.Format.POINTS;
+      case RATIO, SCORE -> BarChart.Format.DECIMAL;
+    };
   }
 
   /**
    * Conversions credited to each touchpoint by each model, side by side, with the bootstrap interval where the run
-   * computed one. {@code models} limits and orders the models (empty: all, in {@link #MODEL_ORDER}).
+   * computed one. {@code models} limits and orders the models (empty: all, in {@link AttributionModel} order).
    */
   public static BarChart attribution(List<ReportData.Credit> credits, List<String> models) {
     BarChart chart = BarChart.titled("Attributed conversions per touchpoint, by model").format(BarChart.Format.NUMBER)
@@ -66,7 +70,7 @@ public final class ReportCharts {
     if (order.isEmpty()) {
       Set<String> present = new LinkedHashSet<>();
       credits.forEach(c -> present.add(c.model()));
-      MODEL_ORDER.stream().filter(present::contains).forEach(order::add);
+      AttributionModel.ids().stream().filter(present::contains).forEach(order::add);
       order.addAll(present);
     }
     Set<String> touchpoints = new LinkedHashSet<>();

@@ -1,7 +1,9 @@
 package io.touchpoints.report;
 
+import io.touchpoints.metrics.MetricFigure;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the report shows, collected to the driver by {@link ReportBuilder}: small aggregates only (one row per
@@ -38,9 +40,21 @@ public record ReportData(
   /** An estimate with its interval; any part may be null (no data, or a suppressed small cell). */
   public record Estimate(Double value, Double low, Double high) {}
 
-  /** A touchpoint's row of {@code touchpoint_metrics} (all segments). */
-  public record Score(String touchpoint, Long journeys, Estimate conversionRate, Estimate lift, Estimate exitRate,
-      Estimate churnRate, Double churnRelativeRisk, Estimate csat, Estimate nps, List<String> lowSample) {}
+  /**
+   * A touchpoint's row of {@code touchpoint_metrics} (all segments): every {@link MetricFigure#scorecard()} figure,
+   * read by column name, and the groups flagged low_sample.
+   */
+  public record Score(String touchpoint, Map<MetricFigure, Estimate> figures, List<String> lowSample) {
+    public Score {
+      figures = Map.copyOf(figures);
+      lowSample = List.copyOf(lowSample);
+    }
+
+    /** The figure's estimate; all parts null when the row has none. */
+    public Estimate figure(MetricFigure figure) {
+      return figures.getOrDefault(figure, new Estimate(null, null, null));
+    }
+  }
 
   /** A model's credit to a touchpoint, from {@code attribution}. */
   public record Credit(String model, String touchpoint, Double conversions, Double low, Double high,

@@ -1,5 +1,6 @@
 package io.touchpoints.report;
 
+import io.touchpoints.metrics.MetricFigure;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +39,7 @@ public final class ReportHtml {
       note(h, "no touchpoint_metrics in this run");
     } else {
       h.append("<p>Bars are the estimates, whiskers their 95% intervals. Hover a bar for the figures.</p>\n");
-      for (BarChart chart : ReportCharts.scorecardCharts(data.scorecard())) {
+      for (BarChart chart : ReportCharts.scorecardCharts(data.scorecard()).values()) {
         figure(h, chart);
       }
       scorecardTable(h, data.scorecard());
@@ -127,18 +128,16 @@ public final class ReportHtml {
   }
 
   private static void scorecardTable(StringBuilder h, List<ReportData.Score> scores) {
-    h.append("<table><tr><th>touchpoint</th><th>journeys</th><th>conversion</th><th>lift</th><th>exit</th>")
-        .append("<th>churn</th><th>churn RR</th><th>CSAT</th><th>NPS</th><th>low sample</th></tr>");
+    h.append("<table><tr><th>touchpoint</th>");
+    for (MetricFigure f : MetricFigure.scorecard()) {
+      h.append("<th>").append(esc(f.shown().header())).append("</th>");
+    }
+    h.append("<th>low sample</th></tr>");
     for (ReportData.Score s : scores) {
       h.append("<tr><td>").append(esc(s.touchpoint())).append("</td>");
-      cell(h, count(s.journeys()));
-      cell(h, interval(s.conversionRate(), BarChart.Format.PERCENT::print));
-      cell(h, interval(s.lift(), BarChart.Format.POINTS::print));
-      cell(h, interval(s.exitRate(), BarChart.Format.PERCENT::print));
-      cell(h, interval(s.churnRate(), BarChart.Format.PERCENT::print));
-      cell(h, s.churnRelativeRisk() == null ? null : fmt("%.2f", s.churnRelativeRisk()));
-      cell(h, interval(s.csat(), v -> fmt("%.2f", v)));
-      cell(h, interval(s.nps(), v -> fmt("%.1f", v)));
+      for (MetricFigure f : MetricFigure.scorecard()) {
+        cell(h, interval(s.figure(f), ReportCharts.format(f.shown().unit())::print));
+      }
       h.append("<td>").append(esc(String.join(", ", s.lowSample()))).append("</td></tr>");
     }
     h.append("</table>\n");

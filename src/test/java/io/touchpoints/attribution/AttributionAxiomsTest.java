@@ -57,7 +57,7 @@ class AttributionAxiomsTest {
     Map<List<String>, double[]> decay = new HashMap<>();
     for (TimedPath p : paths) {
       if (p.path().conversions() > 0) {
-        HeuristicCredits.spread(HeuristicCredits.TIME_DECAY, p.path().touchpoints(),
+        HeuristicCredits.spread(AttributionModel.TIME_DECAY, p.path().touchpoints(),
             rules.timeDecayWeights(p.seconds()), p.path().conversions(), p.path().value(), decay);
       }
     }
@@ -73,8 +73,8 @@ class AttributionAxiomsTest {
         .forEach(c -> shapley.put(c.touchpoint(), new double[] {c.conversions(), c.value()}));
     out.put("shapley", shapley);
     // A model with nothing to credit (no converting path) has no rows, as in the attribution table.
-    HeuristicCredits.PATH_MODELS.forEach(m -> out.putIfAbsent(m, Map.of()));
-    out.putIfAbsent(HeuristicCredits.TIME_DECAY, Map.of());
+    AttributionModel.pathHeuristics().forEach(m -> out.putIfAbsent(m.id(), Map.of()));
+    out.putIfAbsent(AttributionModel.TIME_DECAY.id(), Map.of());
     return out;
   }
 
@@ -142,7 +142,7 @@ class AttributionAxiomsTest {
   private static void assertEfficient(List<TimedPath> paths, Map<String, Map<String, double[]>> models, String what) {
     double conversions = paths.stream().mapToDouble(p -> p.path().conversions()).sum();
     double value = paths.stream().mapToDouble(p -> p.path().value()).sum();
-    assertThat(models).as(what + ": every model").hasSize(HeuristicCredits.PATH_MODELS.size() + 2 + ORDERS.size());
+    assertThat(models).as(what + ": every model").hasSize(AttributionModel.pathHeuristics().size() + 2 + ORDERS.size());
     models.forEach((model, credits) -> {
       assertThat(credits.values().stream().mapToDouble(v -> v[0]).sum()).as(what + ", " + model + " conversions")
           .isCloseTo(conversions, within(tolerance(conversions)));

@@ -29,7 +29,7 @@ class BootstrapCreditsTest extends SparkTestBase {
     return PathFixtures.frame(session(), PATHS);
   }
 
-  private Map<Integer, Map<Integer, Map<String, double[]>>> onePass(Dataset<Row> paths) {
+  private Map<AttributionModel, Map<Integer, Map<String, double[]>>> onePass(Dataset<Row> paths) {
     Map<Integer, TransitionCounts> chains = new TreeMap<>();
     for (int order : ORDERS) {
       chains.put(order, TransitionCounts.fromPaths(PATHS, order));
@@ -40,7 +40,7 @@ class BootstrapCreditsTest extends SparkTestBase {
 
   @Test
   void everyReplicateEqualsSolvingItsDrawnPathsFromScratch() {
-    Map<Integer, Map<Integer, Map<String, double[]>>> actual = onePass(paths().repartition(3));
+    Map<AttributionModel, Map<Integer, Map<String, double[]>>> actual = onePass(paths().repartition(3));
 
     Map<Integer, List<AggregatedPath>> drawn = new TreeMap<>();
     for (Row r : BootstrapPaths.replicate(paths(), REPLICATES, SEED).collectAsList()) {
@@ -48,12 +48,13 @@ class BootstrapCreditsTest extends SparkTestBase {
           r.getDouble(2), r.getDouble(3)));
     }
     assertThat(drawn).as("replicates drawn").hasSize(REPLICATES);
-    assertThat(actual.keySet()).as("models").containsExactly(BootstrapCredits.SHAPLEY, 1, 2, 3);
+    assertThat(actual.keySet()).as("models").containsExactly(AttributionModel.MARKOV_1, AttributionModel.MARKOV_2,
+        AttributionModel.MARKOV_3, AttributionModel.SHAPLEY);
     int compared = 0;
     for (Map.Entry<Integer, List<AggregatedPath>> replicate : drawn.entrySet()) {
       int b = replicate.getKey();
       for (int order : ORDERS) {
-        Map<String, double[]> got = actual.get(order).get(b);
+        Map<String, double[]> got = actual.get(AttributionModel.markov(order)).get(b);
         for (MarkovAttribution.Credit c : new MarkovAttribution(order).attribute(replicate.getValue()).credits()) {
           double[] v = got.get(c.touchpoint());
           String what = "markov_" + order + " replicate " + b + " " + c.touchpoint();
@@ -68,7 +69,7 @@ class BootstrapCreditsTest extends SparkTestBase {
         assertThat(credited).as("markov_" + order + " replicate " + b + " credits sum to its conversions")
             .isCloseTo(conversions, within(1e-9));
       }
-      Map<String, double[]> got = actual.get(BootstrapCredits.SHAPLEY).get(b);
+      Map<String, double[]> got = actual.get(AttributionModel.SHAPLEY).get(b);
       for (ShapleyAttribution.Credit c : new ShapleyAttribution(15, 1000, SEED).attribute(replicate.getValue())
           .credits()) {
         String what = "shapley replicate " + b + " " + c.touchpoint();
@@ -82,8 +83,8 @@ class BootstrapCreditsTest extends SparkTestBase {
 
   @Test
   void resultDoesNotDependOnPartitioning() {
-    Map<Integer, Map<Integer, Map<String, double[]>>> one = onePass(paths().coalesce(1));
-    Map<Integer, Map<Integer, Map<String, double[]>>> four = onePass(paths().repartition(4));
+    Map<AttributionModel, Map<Integer, Map<String, double[]>>> one = onePass(paths().coalesce(1));
+    Map<AttributionModel, Map<Integer, Map<String, double[]>>> four = onePass(paths().repartition(4));
     assertThat(four.keySet()).isEqualTo(one.keySet());
     one.forEach((model, byReplicate) -> byReplicate.forEach((b, credits) -> credits.forEach((t, v) -> {
       double[] w = four.get(model).get(b).get(t);

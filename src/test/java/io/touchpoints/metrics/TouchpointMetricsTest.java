@@ -160,6 +160,30 @@ class TouchpointMetricsTest extends SparkTestBase {
     assertThat(suppressed.<Double>getAs(MetricColumns.CONVERSION_RATE)).as("enough journeys").isEqualTo(1.0);
   }
 
+  @Test
+  void everyDeclaredFigureIsAColumnAndIsSuppressedWithItsGroup() {
+    Row suppressed = metrics(settings(2, true)).get("social");
+    List<String> expected = new java.util.ArrayList<>(List.of(MetricColumns.DIMENSION, MetricColumns.NAME,
+        MetricColumns.SEGMENT));
+    expected.addAll(MetricFigure.columns());
+    expected.add(MetricColumns.LOW_SAMPLE);
+    assertThat(suppressed.schema().fieldNames()).as("table columns in MetricFigure order").containsExactlyElementsOf(
+        expected);
+    // social: 2 journeys, 2 churn customers, 2 exit journeys, 1 CSAT and 1 NPS response; min_cell 2.
+    for (MetricFigure f : MetricFigure.values()) {
+      boolean small = f.group() == MetricFigure.Group.SATISFACTION || f.group() == MetricFigure.Group.NPS;
+      for (String column : f.hasInterval() ? List.of(f.column(), f.lowColumn(), f.highColumn())
+          : List.of(f.column())) {
+        if (small) {
+          assertThat(suppressed.isNullAt(suppressed.fieldIndex(column))).as(column + " suppressed").isTrue();
+        } else if (f != MetricFigure.MEDIAN_HOURS_TO_CONVERSION && f != MetricFigure.LIFT_RATIO
+            && f != MetricFigure.CHURN_RELATIVE_RISK) {
+          assertThat(suppressed.isNullAt(suppressed.fieldIndex(column))).as(column + " kept").isFalse();
+        }
+      }
+    }
+  }
+
   /**
    * Three customers with several journeys, by segment (inactivity 2 days, churn window 3 days, data end 01-20, so
    * the cutoff is 01-18). P (gold): email 01-01 10:00, conversion 12:00 (P1); social 01-02 10:00 (P2); explicit

@@ -55,8 +55,9 @@ class ReportCommandTest extends SparkTestBase {
         + "</b>journeys");
     assertThat(html).as("quarantine KPI").contains("<b>" + String.format(Locale.ROOT, "%,d", quarantined)
         + "</b>quarantined rows");
-    // 6 scorecard charts, attribution, flow, path lengths, quarantine, and the model against its baselines.
-    assertThat(count(html, "<svg ")).as("charts drawn").isEqualTo(11);
+    // 7 scorecard charts (six figures with intervals and the churn relative risk), attribution, flow, path lengths,
+    // quarantine, and the model against its baselines.
+    assertThat(count(html, "<svg ")).as("charts drawn").isEqualTo(12);
     assertThat(html).as("model section").doesNotContain(ReportHtml.NO_MODEL).contains("logistic_regression")
         .contains("markov_1");
     // One bar per touchpoint in each scorecard chart's rows (the table has a row per touchpoint too).
@@ -197,7 +198,7 @@ class ReportCommandTest extends SparkTestBase {
 
     Browser dom = run(chromium, work, "--dump-dom", url);
     assertThat(dom.code()).as("chromium --dump-dom exit code; stderr:%n%s", dom.stderr()).isZero();
-    assertThat(count(dom.stdout(), "<svg")).as("rendered charts (model included)").isEqualTo(11);
+    assertThat(count(dom.stdout(), "<svg")).as("rendered charts (model included)").isEqualTo(12);
     assertThat(count(dom.stdout(), "<rect")).as("rendered bars and nodes").isGreaterThan(100);
     assertThat(count(dom.stdout(), "<path")).as("rendered flow bands").isGreaterThan(5);
   }

@@ -3,12 +3,14 @@ package io.touchpoints.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.touchpoints.metrics.MetricFigure;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +21,14 @@ class ReportHtmlTest {
 
   private static ReportData.Score score(String name, double rate, double lift) {
     ReportData.Estimate e = new ReportData.Estimate(rate, rate - 0.02, rate + 0.02);
-    return new ReportData.Score(name, 100L, e, new ReportData.Estimate(lift, lift - 0.05, lift + 0.05), e, e, 1.1,
-        new ReportData.Estimate(3.5, 3.2, 3.8), new ReportData.Estimate(null, null, null), List.of("nps"));
+    return new ReportData.Score(name, Map.of(
+        MetricFigure.JOURNEYS, new ReportData.Estimate(100.0, null, null),
+        MetricFigure.CONVERSION_RATE, e,
+        MetricFigure.LIFT, new ReportData.Estimate(lift, lift - 0.05, lift + 0.05),
+        MetricFigure.EXIT_RATE, e,
+        MetricFigure.CHURN_RATE, e,
+        MetricFigure.CHURN_RELATIVE_RISK, new ReportData.Estimate(1.1, null, null),
+        MetricFigure.CSAT_MEAN, new ReportData.Estimate(3.5, 3.2, 3.8)), List.of("nps"));
   }
 
   private static ReportData data(List<ReportData.ModelMetric> model) {
