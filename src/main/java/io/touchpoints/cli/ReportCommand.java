@@ -1,16 +1,12 @@
 package io.touchpoints.cli;
 
 import io.touchpoints.config.JobConfig;
-import io.touchpoints.pipeline.AppVersion;
+import io.touchpoints.pipeline.PipelineStage;
 import io.touchpoints.report.ReportBuilder;
 import io.touchpoints.report.ReportData;
-import io.touchpoints.report.ReportHtml;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.touchpoints.report.ReportSettings;
+import io.touchpoints.report.ReportStage;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -38,23 +34,19 @@ final class ReportCommand implements Callable<Integer> {
       + "touchpoints.output.path).")
   String output;
 
-  @Option(names = "--file", paramLabel = "FILE", description = "HTML file to write (default: DIR/report/index.html).")
+  @Option(names = "--file", paramLabel = "FILE", description = "HTML file to write (default: report.file, else "
+      + "DIR/report/index.html).")
   Path file;
 
   @Option(names = "--run-date", paramLabel = "yyyy-MM-dd", description = "Run date to report (default: the newest).")
   String runDate;
 
-  @Option(names = "--top-transitions", paramLabel = "N", defaultValue = "40",
-      description = "Transitions shown in the flow diagram (default: ${DEFAULT-VALUE}).")
-  int topTransitions;
+  @Option(names = "--top-transitions", paramLabel = "N",
+      description = "Transitions shown in the flow diagram (default: report.top_transitions).")
+  Integer topTransitions;
 
   @Mixin
   SessionOptions session = new SessionOptions();
-
-  /** DIR/report/index.html for a local DIR (a file: URI included). */
-  private static Path defaultFile(String output) {
-    return Path.of(new org.apache.hadoop.fs.Path(output).toUri().getPath()).resolve("report").resolve("index.html");
-  }
 
   @Override
   public Integer call() {
@@ -66,29 +58,21 @@ final class ReportCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--run-date must be yyyy-MM-dd, got '" + runDate + "'");
       }
     }
-    if (topTransitions < 1) {
-      throw new ParameterException(spec.commandLine(),
-          "--top-transitions must be at least 1, got " + topTransitions);
-    }
     Map<String, Object> opts = new LinkedHashMap<>();
     opts.put("output.path", output);
+    opts.put("report.top_transitions", topTransitions);
+    opts.put("report.file", file == null ? null : file.toString());
     JobConfig resolved = session.resolve(opts);
-    String scheme = new org.apache.hadoop.fs.Path(resolved.outputPath()).toUri().getScheme();
-    if (file == null && scheme != null && !scheme.equals("file")) {
+    ReportSettings settings = (ReportSettings) PipelineStage.REPORT.stage().settings(resolved, null);
+    Path target = settings.target(resolved.outputPath());
+    if (target == null) {
       throw new ParameterException(spec.commandLine(), "the output " + resolved.outputPath() + " is not a local "
           + "folder: name the HTML file to write with --file FILE");
     }
     SparkSession spark = SparkCommand.startSession(resolved, session.master, "report");
-    ReportData data = new ReportBuilder(spark, resolved.outputPath()).topTransitions(topTransitions).build(date);
-    Path target = file != null ? file : defaultFile(resolved.outputPath());
-    try {
-      if (target.toAbsolutePath().getParent() != null) {
-        Files.createDirectories(target.toAbsolutePath().getParent());
-      }
-      Files.writeString(target, ReportHtml.render(data, Instant.now(), AppVersion.get()), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the report to " + target, e);
-    }
+    ReportData data = new ReportBuilder(spark, resolved.outputPath()).topTransitions(settings.topTransitions())
+        .build(date);
+    ReportStage.write(target, data);
     System.out.println("report of run date " + data.runDate() + " written to " + target);
     return 0;
   }

@@ -5,6 +5,7 @@ import io.touchpoints.journey.JourneysStage;
 import io.touchpoints.metrics.MetricsStage;
 import io.touchpoints.model.ModelStage;
 import io.touchpoints.predict.PredictStage;
+import io.touchpoints.report.ReportStage;
 
 /**
  * The registry of stages, in the order a run takes them: a new stage is its own package plus one line here. A
@@ -15,7 +16,8 @@ public enum PipelineStage {
   METRICS(new MetricsStage()),
   ATTRIBUTION(new AttributionStage()),
   MODEL(new ModelStage()),
-  PREDICT(new PredictStage());
+  PREDICT(new PredictStage()),
+  REPORT(new ReportStage());
 
   private final Stage<?> stage;
 

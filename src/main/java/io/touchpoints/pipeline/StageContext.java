@@ -6,6 +6,7 @@ import io.touchpoints.tables.RunJournal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.spark.sql.SparkSession;
@@ -25,11 +26,13 @@ public final class StageContext {
   private final RunJournal journal;
   private final Set<String> skipped = new HashSet<>();
   private final BiConsumer<String, StageResult> parts;
+  private final List<StageResult> results;
   private Reconciliation reconciliation;
 
   StageContext(SparkSession spark, JobConfig config, DeltaTables tables, StageReporter reporter, RunRequest request,
-      RunJournal journal, BiConsumer<String, StageResult> parts) {
+      RunJournal journal, BiConsumer<String, StageResult> parts, List<StageResult> results) {
     this.parts = parts;
+    this.results = results;
     this.spark = spark;
     this.config = config;
     this.tables = tables;
@@ -60,6 +63,15 @@ public final class StageContext {
 
   public RunJournal journal() {
     return journal;
+  }
+
+  public String runId() {
+    return journal.runId();
+  }
+
+  /** The ledger rows of the stages of this run that have ended. */
+  public List<StageResult> results() {
+    return List.copyOf(results);
   }
 
   /**

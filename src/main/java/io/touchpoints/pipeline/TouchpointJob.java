@@ -96,7 +96,8 @@ public final class TouchpointJob {
       undoUnfinished(runId);
       Instant start = Instant.now();
       RunJournal journal = RunJournal.begin(spark, config.outputPath(), runId);
-      StageContext context = new StageContext(spark, config, tables, reporter, request, journal, this::record);
+      StageContext context = new StageContext(spark, config, tables, reporter, request, journal, this::record,
+          results);
       String current = null;
       try {
         RunLedger.append(spark, tables, config.runDate(), info, List.of(runRow(StageResult.STARTED, start, null,

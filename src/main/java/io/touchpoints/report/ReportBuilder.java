@@ -39,8 +39,6 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class ReportBuilder {
 
-  /** Table written by the next-touchpoint model (issue 5); read when present. */
-  public static final String MODEL_METRICS = "model_metrics";
   /** The longest path length shown on its own; longer paths are counted in this bucket. */
   static final int MAX_PATH_LENGTH = 15;
 
@@ -87,17 +85,16 @@ public final class ReportBuilder {
         + " (run `touchpoints run` first)");
   }
 
-  /** The report's figures for {@code runDate} (null: the newest). */
+  /** The report's figures for {@code runDate} (null: the newest), its stages from the runs ledger's newest run. */
   public ReportData build(LocalDate runDate) {
     LocalDate date = runDate != null ? runDate : latestRunDate();
-    spark.sparkContext().setJobGroup("report", "touchpoints report: collect aggregates", false);
-    try {
-      return new ReportData(output, date, stages(date), journeySummary(date), quarantineReasons(date),
-          pathLengths(date), topPaths(date), scorecard(date), attribution(date), transitions(date),
-          modelMetrics(date));
-    } finally {
-      spark.sparkContext().clearJobGroup();
-    }
+    return build(date, stages(date));
+  }
+
+  /** The report's figures for {@code date}, with the stages of a run given (the run in progress). */
+  public ReportData build(LocalDate date, List<ReportData.Stage> stages) {
+    return new ReportData(output, date, stages, journeySummary(date), quarantineReasons(date), pathLengths(date),
+        topPaths(date), scorecard(date), attribution(date), transitions(date), modelMetrics(date));
   }
 
   /** The table's rows of {@code date}, when the table exists. */
@@ -228,10 +225,10 @@ public final class ReportBuilder {
   }
 
   private List<ReportData.ModelMetric> modelMetrics(LocalDate date) {
-    if (!tables.exists(MODEL_METRICS)) {
+    if (!tables.exists(TableNames.MODEL_METRICS)) {
       return List.of();
     }
-    Dataset<Row> metrics = tables.read(MODEL_METRICS).filter(col(TableNames.RUN_DATE).equalTo(lit(
+    Dataset<Row> metrics = tables.read(TableNames.MODEL_METRICS).filter(col(TableNames.RUN_DATE).equalTo(lit(
         java.sql.Date.valueOf(date))));
     List<ReportData.ModelMetric> out = new ArrayList<>();
     for (Row r : metrics.select(col("model"), col("metric"), col("touchpoint"), col("value").cast("double"),

@@ -72,16 +72,18 @@ class FailedRunTest extends SparkTestBase {
     return FailingReporter.after(stage, OutputStream.nullOutputStream());
   }
 
-  private static Map<String, byte[]> modelFiles(Path output) throws IOException {
+  /** The files a run writes outside Delta: the saved models with their latest pointer, and the report. */
+  private static Map<String, byte[]> nonDeltaFiles(Path output) throws IOException {
     Map<String, byte[]> files = new HashMap<>();
-    Path models = output.resolve(ModelStore.FOLDER);
-    if (!Files.isDirectory(models)) {
-      return files;
-    }
-    try (Stream<Path> all = Files.walk(models)) {
-      for (Path p : all.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
-          .toList()) {
-        files.put(models.relativize(p).toString(), Files.readAllBytes(p));
+    for (Path folder : List.of(output.resolve(ModelStore.FOLDER), output.resolve("report"))) {
+      if (!Files.isDirectory(folder)) {
+        continue;
+      }
+      try (Stream<Path> all = Files.walk(folder)) {
+        for (Path p : all.filter(Files::isRegularFile).filter(q -> !q.getFileName().toString().startsWith("."))
+            .toList()) {
+          files.put(output.relativize(p).toString(), Files.readAllBytes(p));
+        }
       }
     }
     return files;
@@ -93,12 +95,12 @@ class FailedRunTest extends SparkTestBase {
     failEachRunAfter(EnumSet.of(PipelineStage.JOURNEYS, PipelineStage.METRICS), List.of("ingest", "metrics"));
   }
 
-  /** After each stage's commit in whole runs: every table, the saved model and its latest pointer. */
+  /** After each stage's commit in whole runs: every table, the saved model, its latest pointer and the report. */
   @Test
   @Tag("production")
   void aRunThatFailsAfterAnyStageWroteLeavesEveryTableAndTheModelAsBefore() throws IOException {
     failEachRunAfter(EnumSet.allOf(PipelineStage.class),
-        List.of("ingest", "journeys", "metrics", "attribution", "model", "predict"));
+        List.of("ingest", "journeys", "metrics", "attribution", "model", "predict", "report"));
   }
 
   private void failEachRunAfter(Set<PipelineStage> stagesRun, List<String> stages) throws IOException {
@@ -108,7 +110,7 @@ class FailedRunTest extends SparkTestBase {
     Path output = dir.resolve("out");
     new TouchpointJob(session(), config(first, output), failingAt("none")).execute("test", stagesRun);
     Map<String, TableContents> before = TableContents.readAll(session(), output);
-    Map<String, byte[]> modelBefore = modelFiles(output);
+    Map<String, byte[]> filesBefore = nonDeltaFiles(output);
     assertThat(before).containsKeys(TableNames.QUARANTINE, TableNames.EVENTS, TableNames.TOUCHPOINT_METRICS);
 
     for (String stage : stages) {
@@ -117,9 +119,9 @@ class FailedRunTest extends SparkTestBase {
           .as("failure after %s", stage).isInstanceOf(RunFailedException.class)
           .hasMessageContaining("injected failure after " + stage);
       TableContents.assertSame(before, TableContents.readAll(session(), output), "after a failure in " + stage);
-      assertThat(modelFiles(output)).as("model files after a failure in %s", stage)
-          .containsOnlyKeys(modelBefore.keySet())
-          .allSatisfy((file, bytes) -> assertThat(bytes).as(file).isEqualTo(modelBefore.get(file)));
+      assertThat(nonDeltaFiles(output)).as("model and report files after a failure in %s", stage)
+          .containsOnlyKeys(filesBefore.keySet())
+          .allSatisfy((file, bytes) -> assertThat(bytes).as(file).isEqualTo(filesBefore.get(file)));
       Row run = new DeltaTables(session(), output.toString()).read(TableNames.RUNS)
           .filter(col("stage").equalTo("run").and(col("status").notEqual("started")))
           .orderBy(col("started_at").desc()).first();

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,19 @@ class ReportCommandTest extends SparkTestBase {
     // Tests run commands in-process on one shared session, which Spark notes on each command; a user's JVM has one.
     assertThat(ReportFixture.runWarnings().stream().filter(line -> !line.contains("Using an existing Spark")))
         .as("WARN/ERROR lines of Spark, Delta, Hadoop and MLlib").isEmpty();
+  }
+
+  @Test
+  void aRunWritesTheReportAsItsLastStage() {
+    Path out = ReportFixture.output();
+    List<Row> stages = new DeltaTables(session(), out.toString()).read(TableNames.RUNS)
+        .filter(col("command").equalTo("run").and(col("stage").notEqual("run"))).orderBy(col("started_at"))
+        .collectAsList();
+    // ingest is a part of the journeys stage, so it starts after it.
+    assertThat(stages).extracting(r -> r.<String>getAs("stage")).as("stages of the run, in order")
+        .containsExactly("journeys", "ingest", "metrics", "attribution", "model", "predict", "report");
+    assertThat(stages.get(stages.size() - 1).<String>getAs("status")).isEqualTo("ok");
+    assertThat(out.resolve("report/index.html")).as("the run's report").exists();
   }
 
   @Test
