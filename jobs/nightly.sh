@@ -7,8 +7,8 @@
 #   input.mapping, output.path, and the nightly block. Defaults: sample-data/events into ./output.
 # - Run date: today (UTC) unless --run-date. A re-run of a date replaces that date's rows, so running twice for one
 #   date leaves the tables unchanged (the runs ledger records both runs).
-# - Holds a lock (flock on nightly.lock_file) for the whole run: a second run while one is in progress exits at once
-#   with code 75, naming the run that holds the lock.
+# - The job itself holds the output folder's lock for the whole run: a run started while another writes to the same
+#   output exits with code 75, naming the run that holds the lock, and writes nothing.
 # - Runs every stage (`touchpoints run`, with --incremental when nightly.incremental = true), logging to the
 #   terminal and to nightly.log_dir/nightly-<run date>.log (appended).
 # - Exits with the job's code: 0 ok, 1 failure, 2 bad usage, input or configuration; 75 another run in progress.
@@ -56,37 +56,25 @@ cd "$here"
 
 # The job resolves the settings (and rejects a bad file or value) exactly as it will for the run itself.
 if ! settings="$(jobs/touchpoints config "${config_args[@]}" \
-    nightly.input input.path output.path nightly.incremental nightly.lock_file nightly.log_dir)"; then
+    nightly.input input.path output.path nightly.incremental nightly.log_dir)"; then
   echo "nightly: error: cannot read the settings (see the message above)" >&2
   exit "$EXIT_USAGE"
 fi
 mapfile -t values <<<"$settings"
 nightly_input="${values[0]}" input="${values[1]}" output="${values[2]}" incremental="${values[3]}"
-lock_file="${values[4]}" log_dir="${values[5]}"
+log_dir="${values[4]}"
 [[ "$incremental" == true || "$incremental" == false ]] \
   || fail_usage "nightly.incremental must be true or false, got '$incremental'"
-[[ -n "$lock_file" ]] || fail_usage "nightly.lock_file is empty"
 [[ -n "$log_dir" ]] || fail_usage "nightly.log_dir is empty"
 if [[ -n "$nightly_input" ]]; then
   input="${nightly_input//\{run_date\}/$run_date}"
 fi
 
-mkdir -p "$log_dir" "$(dirname "$lock_file")" || exit 1
+mkdir -p "$log_dir" || exit 1
 log="$log_dir/nightly-$run_date.log"
 say() {
   printf '%s nightly: %s\n' "$(date -u +%FT%TZ)" "$*" | tee -a "$log"
 }
-
-# fd 9 holds the lock until this script exits, whatever kills it; the kernel releases it then.
-exec 9>>"$lock_file" || exit 1
-if ! flock -n 9; then
-  holder="$(cat "$lock_file" 2>/dev/null)"
-  msg="another nightly run holds $lock_file since ${holder:-an unknown time}; run date $run_date not started"
-  echo "nightly: $msg" >&2
-  printf '%s nightly: %s\n' "$(date -u +%FT%TZ)" "$msg" >>"$log"
-  exit "$EXIT_LOCKED"
-fi
-printf '%s (pid %d, run date %s)\n' "$(date -u +%FT%TZ)" "$$" "$run_date" >"$lock_file"
 
 mode=full
 incremental_args=()
@@ -101,6 +89,8 @@ jobs/touchpoints run "${incremental_args[@]}" --run-date "$run_date" --input "$i
 code=${PIPESTATUS[0]}
 if [[ $code -eq 0 ]]; then
   say "run date $run_date finished in $((SECONDS - started)) s"
+elif [[ $code -eq $EXIT_LOCKED ]]; then
+  say "run date $run_date not started: another run is writing to $output"
 else
   say "run date $run_date FAILED with exit code $code after $((SECONDS - started)) s"
 fi

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
  * {@code --config}, {@code --conf}, HOCON substitutions) without parsing HOCON themselves. Starts no Spark session.
  */
 @Command(name = "config", mixinStandardHelpOptions = true,
-    description = "Print resolved settings (keys relative to touchpoints., e.g. output.path nightly.lock_file), one "
+    description = "Print resolved settings (keys relative to touchpoints., e.g. output.path nightly.log_dir), one "
         + "value per line; text values unquoted, others as HOCON. Exit 2 if a key does not exist.")
 final class ConfigCommand implements Callable<Integer> {
 

@@ -9,6 +9,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -38,6 +42,10 @@ public final class RunJournal {
   private static final String TAG = "touchpoints-run:";
   private static final String CHANGES = "changes";
   private static final String KEPT = "kept";
+  /** Tables restored at once. */
+  private static final int PARALLEL_RESTORES = 4;
+  /** Commits read at first when looking for the run's earliest one. */
+  private static final int HISTORY_WINDOW = 16;
 
   private final SparkSession spark;
   private final String root;
@@ -142,16 +150,15 @@ public final class RunJournal {
       if (fs.exists(rootPath)) {
         FileStatus[] children = fs.listStatus(rootPath);
         Arrays.sort(children, Comparator.comparing(s -> s.getPath().getName()));
+        List<Path> deltaTables = new ArrayList<>();
         for (FileStatus child : children) {
           String table = child.getPath().getName();
           if (child.isDirectory() && !table.equals(TableNames.RUNS) && !table.equals(FOLDER)
               && fs.exists(new Path(child.getPath(), "_delta_log"))) {
-            String done = undoTable(fs, child.getPath(), table);
-            if (done != null) {
-              restored.add(done);
-            }
+            deltaTables.add(child.getPath());
           }
         }
+        restored.addAll(undoTables(fs, deltaTables));
       }
       restored.addAll(putBackFiles(fs));
       fs.delete(dir, true);
@@ -163,15 +170,46 @@ public final class RunJournal {
     return restored;
   }
 
-  private String undoTable(FileSystem fs, Path path, String table) throws IOException {
-    long first = Long.MAX_VALUE;
-    DeltaLog log = DeltaLog.forTable(spark, path.toString());
-    for (DeltaHistory h : JavaConverters.seqAsJavaList(log.history().getHistory(Option.empty()))) {
-      Option<String> meta = h.userMetadata();
-      if (meta.isDefined() && meta.get().equals(TAG + runId) && h.version().isDefined()) {
-        first = Math.min(first, (Long) h.version().get());
-      }
+  /**
+   * Undoes the tables side by side (each restore is mostly driver-side planning and one commit, so they overlap
+   * well); the result lists them in the order given.
+   */
+  private List<String> undoTables(FileSystem fs, List<Path> paths) throws IOException {
+    if (paths.isEmpty()) {
+      return List.of();
     }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_RESTORES, paths.size()));
+    try {
+      List<Future<String>> done = new ArrayList<>();
+      for (Path path : paths) {
+        done.add(pool.submit(() -> undoTable(fs, path, path.getName())));
+      }
+      List<String> restored = new ArrayList<>();
+      for (Future<String> f : done) {
+        String r = f.get();
+        if (r != null) {
+          restored.add(r);
+        }
+      }
+      return restored;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while undoing run " + runId, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("undoing run " + runId + " failed", e.getCause());
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private String undoTable(FileSystem fs, Path path, String table) throws IOException {
+    long first = firstTaggedVersion(DeltaLog.forTable(spark, path.toString()));
     if (first == Long.MAX_VALUE) {
       return null;
     }
@@ -182,6 +220,31 @@ public final class RunJournal {
     }
     DeltaTable.forPath(spark, path.toString()).restoreToVersion(first - 1);
     return table + " -> version " + (first - 1);
+  }
+
+  /**
+   * The earliest version committed under this run's tag, or {@code Long.MAX_VALUE}. The output lock keeps other
+   * writers out, so the run's commits are the newest ones: the history is read newest first, a window at a time,
+   * until a commit of another run shows up.
+   */
+  private long firstTaggedVersion(DeltaLog log) {
+    long first = Long.MAX_VALUE;
+    for (int window = HISTORY_WINDOW; ; window *= 4) {
+      List<DeltaHistory> history = JavaConverters.seqAsJavaList(
+          log.history().getHistory(Option.apply(window)));
+      boolean older = false;
+      for (DeltaHistory h : history) {
+        Option<String> meta = h.userMetadata();
+        if (meta.isDefined() && meta.get().equals(TAG + runId) && h.version().isDefined()) {
+          first = Math.min(first, (Long) h.version().get());
+        } else {
+          older = true;
+        }
+      }
+      if (older || history.size() < window) {
+        return first;
+      }
+    }
   }
 
   private List<String> putBackFiles(FileSystem fs) throws IOException {

@@ -31,12 +31,12 @@ class NightlyJobIT extends SparkTestBase {
   private static Paths setUp(Path input) {
     Path dir = newTempDir("nightly");
     Path output = dir.resolve("out");
-    Path lock = dir.resolve("lock/nightly.lock");
+    // The job's own lock on the output folder (tables/OutputLock).
+    Path lock = output.resolve("_touchpoints/lock");
     Path logs = dir.resolve("logs");
     Path settings = OpsFixtures.lightSettings(dir, List.of(
         "input.path = " + OpsFixtures.quoted(input),
         "output.path = " + OpsFixtures.quoted(output),
-        "nightly.lock_file = " + OpsFixtures.quoted(lock),
         "nightly.log_dir = " + OpsFixtures.quoted(logs)));
     return new Paths(dir, output, lock, logs, settings);
   }
@@ -53,6 +53,14 @@ class NightlyJobIT extends SparkTestBase {
     // The jar `package` just built: a test must never start a Maven build of its own in the same target/.
     pb.environment().put("TOUCHPOINTS_SKIP_BUILD", "true");
     return pb.start();
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private static int waitFor(Process p, Path console) throws InterruptedException {
@@ -75,9 +83,11 @@ class NightlyJobIT extends SparkTestBase {
     Process first = nightly(firstConsole, args);
     Path secondConsole = paths.dir().resolve("second.out");
     try {
-      // The first run writes its description into the lock file once it holds the lock.
+      // The first run's job writes its description (with its JVM's pid, a descendant of the script) into the lock
+      // file once it holds the lock.
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-      while (!(Files.exists(paths.lock()) && Files.readString(paths.lock()).contains("pid " + first.pid()))) {
+      while (!(Files.exists(paths.lock()) && first.descendants().anyMatch(p -> readQuietly(paths.lock())
+          .contains("pid " + p.pid())))) {
         assertThat(first.isAlive()).as("first run ended before taking the lock:\n%s",
             OpsFixtures.tail(firstConsole, 30)).isTrue();
         assertThat(System.nanoTime()).as("first run took the lock within 2 min").isLessThan(deadline);
@@ -88,8 +98,8 @@ class NightlyJobIT extends SparkTestBase {
       assertThat(refused).as("exit code of a run started while another holds the lock:\n%s",
           OpsFixtures.tail(secondConsole, 20)).isEqualTo(75);
       assertThat(Files.readString(secondConsole))
-          .contains("another nightly run holds " + paths.lock() + " since ")
-          .contains("pid " + first.pid());
+          .contains("error: another run is writing to " + paths.output())
+          .contains("not started: another run is writing to");
     } finally {
       waitFor(first, firstConsole);
     }
