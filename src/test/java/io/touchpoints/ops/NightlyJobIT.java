@@ -121,7 +121,7 @@ class NightlyJobIT extends SparkTestBase {
     assertThat(runs).as("runs in the ledger: the first and the re-run; the refused run ran nothing").isEqualTo(2);
 
     String log = Files.readString(paths.logs().resolve("nightly-" + RUN_DATE + ".log"), StandardCharsets.UTF_8);
-    assertThat(log).as("dated log").contains("[journeys]").contains("another nightly run holds")
+    assertThat(log).as("dated log").contains("[journeys]").contains("not started: another run is writing to")
         .contains("run date " + RUN_DATE + " finished");
   }
 
