@@ -1,6 +1,5 @@
 package io.touchpoints.cli;
 
-import io.touchpoints.config.JobConfig;
 import picocli.CommandLine.Option;
 
 /** Options of the commands that compute touchpoint metrics. */
@@ -10,18 +9,10 @@ class MetricsOptions {
   abstract static class Command extends SparkCommand {
     @picocli.CommandLine.Mixin
     MetricsOptions metricsOptions = new MetricsOptions();
-
-    @Override
-    JobConfig adjust(JobConfig config) {
-      return metricsOptions.apply(config);
-    }
   }
 
+  @SettingKey("metrics.suppress_small_cells")
   @Option(names = "--suppress-small-cells",
       description = "Leave metric figures resting on fewer than metrics.min_cell units empty.")
   boolean suppressSmallCells;
-
-  JobConfig apply(JobConfig config) {
-    return suppressSmallCells ? config.with("metrics.suppress_small_cells", true) : config;
-  }
 }

@@ -14,25 +14,15 @@ import picocli.CommandLine.Option;
         + "without it the journeys and events under --output are used (the newest run date unless --run-date).")
 final class PredictCommand extends SparkCommand {
 
+  @SettingKey("model.predict_model")
   @Option(names = "--model-version", paramLabel = "VERSION",
       description = "A model folder under --output/models/ (its run date) or a path to one (default: latest).")
   String modelVersion;
 
+  @SettingKey("model.top_k")
   @Option(names = "--top-k", paramLabel = "K",
       description = "Predictions per open journey (default: touchpoints.model.top_k).")
   Integer topK;
-
-  @Override
-  JobConfig adjust(JobConfig config) {
-    JobConfig adjusted = config;
-    if (modelVersion != null) {
-      adjusted = adjusted.with("model.predict_model", modelVersion);
-    }
-    if (topK != null) {
-      adjusted = adjusted.with("model.top_k", topK);
-    }
-    return adjusted;
-  }
 
   @Override
   int run(SparkSession spark, JobConfig config) {

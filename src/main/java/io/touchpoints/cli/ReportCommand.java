@@ -8,7 +8,6 @@ import io.touchpoints.report.ReportSettings;
 import io.touchpoints.report.ReportStage;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -30,46 +29,31 @@ final class ReportCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--output", paramLabel = "DIR", description = "Folder of the Delta tables (default: "
-      + "touchpoints.output.path).")
-  String output;
-
   @Option(names = "--file", paramLabel = "FILE", description = "HTML file to write (default: report.file, else "
       + "DIR/report/index.html).")
   Path file;
-
-  @Option(names = "--run-date", paramLabel = "yyyy-MM-dd", description = "Run date to report (default: the newest).")
-  String runDate;
 
   @Option(names = "--top-transitions", paramLabel = "N",
       description = "Transitions shown in the flow diagram (default: report.top_transitions).")
   Integer topTransitions;
 
   @Mixin
-  SessionOptions session = new SessionOptions();
+  OutputOptions tables = new OutputOptions();
 
   @Override
   public Integer call() {
-    LocalDate date = null;
-    if (runDate != null) {
-      try {
-        date = LocalDate.parse(runDate);
-      } catch (DateTimeParseException e) {
-        throw new ParameterException(spec.commandLine(), "--run-date must be yyyy-MM-dd, got '" + runDate + "'");
-      }
-    }
+    LocalDate date = tables.runDate();
     Map<String, Object> opts = new LinkedHashMap<>();
-    opts.put("output.path", output);
     opts.put("report.top_transitions", topTransitions);
     opts.put("report.file", file == null ? null : file.toString());
-    JobConfig resolved = session.resolve(opts);
+    JobConfig resolved = tables.resolve(opts);
     ReportSettings settings = (ReportSettings) PipelineStage.REPORT.stage().settings(resolved, null);
     Path target = settings.target(resolved.outputPath());
     if (target == null) {
       throw new ParameterException(spec.commandLine(), "the output " + resolved.outputPath() + " is not a local "
           + "folder: name the HTML file to write with --file FILE");
     }
-    SparkSession spark = SparkCommand.startSession(resolved, session.master, "report");
+    SparkSession spark = SparkCommand.startSession(resolved, tables.session.master, "report");
     ReportData data = new ReportBuilder(spark, resolved.outputPath()).topTransitions(settings.topTransitions())
         .build(date);
     ReportStage.write(target, data);

@@ -7,7 +7,7 @@ import io.touchpoints.pipeline.StageResult;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.RunLedger;
 import io.touchpoints.tables.TableNames;
-import java.util.LinkedHashMap;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,10 +36,6 @@ final class RunsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--output", paramLabel = "DIR", description = "Folder of the Delta tables (default: "
-      + "touchpoints.output.path).")
-  String output;
-
   @Option(names = "--stages", description = "One line per stage instead of one per run.")
   boolean stages;
 
@@ -47,19 +43,21 @@ final class RunsCommand implements Callable<Integer> {
   String runId;
 
   @Mixin
-  TablePrinter printer = new TablePrinter();
+  OutputOptions tables = new OutputOptions();
 
   @Mixin
-  SessionOptions session = new SessionOptions();
+  TablePrinter printer = new TablePrinter();
 
   @Override
   public Integer call() {
     printer.check(spec);
-    Map<String, Object> opts = new LinkedHashMap<>();
-    opts.put("output.path", output);
-    JobConfig resolved = session.resolve(opts);
-    SparkSession spark = SparkCommand.startSession(resolved, session.master, "runs");
+    JobConfig resolved = tables.resolve(Map.of());
+    SparkSession spark = SparkCommand.startSession(resolved, tables.session.master, "runs");
     Dataset<Row> ledger = new DeltaTables(spark, resolved.outputPath()).read(TableNames.RUNS);
+    LocalDate date = tables.runDate();
+    if (date != null) {
+      ledger = ledger.filter(col(TableNames.RUN_DATE).equalTo(java.sql.Date.valueOf(date)));
+    }
     // Ledgers written before mode and table versions were recorded read them as null.
     for (String column : List.of("mode", "input_versions", "output_versions")) {
       if (!List.of(ledger.columns()).contains(column)) {

@@ -6,8 +6,6 @@ import io.touchpoints.config.JobConfig;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.TableNames;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,9 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code touchpoints show TABLE}: prints a table of the latest (or a given) run date. */
@@ -48,38 +44,21 @@ final class ShowCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "TABLE", description = "Table name, e.g. journeys, paths, quarantine, runs.")
   String table;
 
-  @Option(names = "--output", paramLabel = "DIR", description = "Folder of the Delta tables (default: "
-      + "touchpoints.output.path).")
-  String output;
-
-  @Option(names = "--run-date", paramLabel = "yyyy-MM-dd", description = "Run date to show (default: the newest).")
-  String runDate;
+  @Mixin
+  OutputOptions tables = new OutputOptions();
 
   @Mixin
   TablePrinter printer = new TablePrinter();
 
-  @Mixin
-  SessionOptions session = new SessionOptions();
-
   @Override
   public Integer call() {
     printer.check(spec);
-    LocalDate date = null;
-    if (runDate != null) {
-      try {
-        date = LocalDate.parse(runDate);
-      } catch (DateTimeParseException e) {
-        throw new ParameterException(spec.commandLine(),
-            "--run-date must be yyyy-MM-dd, got '" + runDate + "'");
-      }
-    }
-    Map<String, Object> opts = new LinkedHashMap<>();
-    opts.put("output.path", output);
-    JobConfig resolved = session.resolve(opts);
-    SparkSession spark = SparkCommand.startSession(resolved, session.master, "show");
-    DeltaTables tables = new DeltaTables(spark, resolved.outputPath());
+    LocalDate date = tables.runDate();
+    JobConfig resolved = tables.resolve(Map.of());
+    SparkSession spark = SparkCommand.startSession(resolved, tables.session.master, "show");
+    DeltaTables delta = new DeltaTables(spark, resolved.outputPath());
     Dataset<Row> rows = table.equals(TableNames.RUNS) && date == null
-        ? tables.read(table) : tables.readRunDate(table, date);
+        ? delta.read(table) : delta.readRunDate(table, date);
     List<Column> order = ORDER.get(table);
     if (order != null) {
       rows = rows.orderBy(order.toArray(Column[]::new));

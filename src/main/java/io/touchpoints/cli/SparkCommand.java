@@ -8,7 +8,11 @@ import io.touchpoints.pipeline.SparkSessionFactory;
 import io.touchpoints.pipeline.StageReporter;
 import io.touchpoints.pipeline.TouchpointJob;
 import io.touchpoints.tables.TableNames;
+import java.lang.reflect.Field;
+import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
@@ -25,9 +29,42 @@ abstract class SparkCommand implements Callable<Integer> {
   /** The command's work; returns the exit code. */
   abstract int run(SparkSession spark, JobConfig config);
 
-  /** A command's own options on top of the resolved configuration (none by default). */
+  /** The command's {@link SettingKey} options (its mixins' included) on top of the resolved configuration. */
   JobConfig adjust(JobConfig config) {
-    return config;
+    JobConfig adjusted = config;
+    for (Map.Entry<String, Object> e : settingValues(this).entrySet()) {
+      adjusted = adjusted.with(e.getKey(), e.getValue());
+    }
+    return adjusted;
+  }
+
+  /**
+   * The {@link SettingKey} options given on the command line, of {@code options} and its mixins (but the shared
+   * {@link JobOptions}, which resolve the configuration): setting key to value; a flag only when it is set.
+   */
+  static Map<String, Object> settingValues(Object options) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (Class<?> c = options.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+      for (Field field : c.getDeclaredFields()) {
+        Object value = read(field, options);
+        SettingKey key = field.getAnnotation(SettingKey.class);
+        if (key != null && value != null && !Boolean.FALSE.equals(value)) {
+          values.put(key.value(), value instanceof Path p ? p.toString() : value);
+        } else if (field.isAnnotationPresent(Mixin.class) && value != null && !(value instanceof JobOptions)) {
+          values.putAll(settingValues(value));
+        }
+      }
+    }
+    return values;
+  }
+
+  private static Object read(Field field, Object owner) {
+    try {
+      field.setAccessible(true);
+      return field.get(owner);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot read option " + field, e);
+    }
   }
 
   /**

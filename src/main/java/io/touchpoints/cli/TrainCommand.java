@@ -15,33 +15,21 @@ import picocli.CommandLine.Option;
         + "journeys and events under --output are used (the newest run date unless --run-date).")
 final class TrainCommand extends SparkCommand {
 
+  @SettingKey("model.type")
   @Option(names = "--model", paramLabel = "TYPE",
       description = "logistic_regression or random_forest (default: touchpoints.model.type).")
   String model;
 
+  @SettingKey("model.holdout")
   @Option(names = "--holdout", paramLabel = "FILE",
       description = "Test set: the journey ids listed in FILE, one per line (default: the latest "
           + "touchpoints.model.test_fraction of journeys by start time).")
   String holdout;
 
+  @SettingKey("model.min_prefix")
   @Option(names = "--min-prefix", paramLabel = "N",
       description = "Only prefixes of at least N touches are examples (default: touchpoints.model.min_prefix).")
   Integer minPrefix;
-
-  @Override
-  JobConfig adjust(JobConfig config) {
-    JobConfig adjusted = config;
-    if (model != null) {
-      adjusted = adjusted.with("model.type", model);
-    }
-    if (holdout != null) {
-      adjusted = adjusted.with("model.holdout", holdout);
-    }
-    if (minPrefix != null) {
-      adjusted = adjusted.with("model.min_prefix", minPrefix);
-    }
-    return adjusted;
-  }
 
   @Override
   int run(SparkSession spark, JobConfig config) {
