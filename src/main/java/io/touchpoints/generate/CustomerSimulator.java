@@ -257,57 +257,48 @@ final class CustomerSimulator implements FlatMapFunction<Long, Row>, Serializabl
     return DAY + rng.nextLong(4 * DAY + 1);
   }
 
-  private SimEvent interaction(long time, int state, int journey, boolean journeyStart) {
+  private static SimEvent event(long time, String touchpoint, String type, String channel, String stage,
+      int journey) {
     SimEvent e = new SimEvent();
     e.time = time;
-    e.touchpoint = model.names[state];
-    e.type = EventColumns.TYPE_INTERACTION;
-    e.channel = model.channels[state];
-    e.stage = model.stages[state];
+    e.touchpoint = touchpoint;
+    e.type = type;
+    e.channel = channel;
+    e.stage = stage;
     e.journey = journey;
+    return e;
+  }
+
+  private SimEvent interaction(long time, int state, int journey, boolean journeyStart) {
+    SimEvent e = event(time, model.names[state], EventColumns.TYPE_INTERACTION, model.channels[state],
+        model.stages[state], journey);
     e.journeyStart = journeyStart;
     return e;
   }
 
   private SimEvent survey(SplittableRandom rng, long time, int rated, int journey) {
-    SimEvent e = new SimEvent();
-    e.time = time;
-    e.touchpoint = PlantedModel.SURVEY;
-    e.type = EventColumns.TYPE_SURVEY;
-    e.channel = model.surveyChannel;
-    e.stage = model.surveyStage;
+    SimEvent e = event(time, PlantedModel.SURVEY, EventColumns.TYPE_SURVEY, model.surveyChannel, model.surveyStage,
+        journey);
     // Binomial draws make the means exact: E[1 + Bin(4, (m-1)/4)] = m and E[Bin(10, m/10)] = m.
     e.csat = 1 + binomial(rng, 4, (model.csatMean[rated] - 1.0) / 4.0);
     e.nps = binomial(rng, 10, model.npsMeanScore[rated] / 10.0);
     e.rated = rng.nextDouble() < RATED_TOUCHPOINT_SHARE ? model.names[rated] : null;
-    e.journey = journey;
     return e;
   }
 
   private SimEvent conversion(SplittableRandom rng, long time, String segment, int journey) {
-    SimEvent e = new SimEvent();
-    e.time = time;
-    e.touchpoint = PlantedModel.CHECKOUT;
-    e.type = EventColumns.TYPE_CONVERSION;
-    e.channel = model.checkoutChannel;
-    e.stage = model.checkoutStage;
+    SimEvent e = event(time, PlantedModel.CHECKOUT, EventColumns.TYPE_CONVERSION, model.checkoutChannel,
+        model.checkoutStage, journey);
     double median = SEGMENT_BUSINESS.equals(segment) ? BUSINESS_MEDIAN_REVENUE : CONSUMER_MEDIAN_REVENUE;
     double amount = median * Math.exp(REVENUE_SIGMA * rng.nextGaussian());
     e.revenue = BigDecimal.valueOf(Math.max(0.01, amount)).setScale(2, RoundingMode.HALF_UP);
-    e.journey = journey;
     return e;
   }
 
   private SimEvent churnEvent(long time, int lastInteraction, int journey) {
-    SimEvent e = new SimEvent();
-    e.time = time;
     // Churn is recorded at the touchpoint of the last interaction, the one whose hazard decided it.
-    e.touchpoint = model.names[lastInteraction];
-    e.type = EventColumns.TYPE_CHURN;
-    e.channel = model.channels[lastInteraction];
-    e.stage = model.stages[lastInteraction];
-    e.journey = journey;
-    return e;
+    return event(time, model.names[lastInteraction], EventColumns.TYPE_CHURN, model.channels[lastInteraction],
+        model.stages[lastInteraction], journey);
   }
 
   private List<Row> toRows(SplittableRandom rng, long index, String segment, boolean anonymous, boolean churned,
