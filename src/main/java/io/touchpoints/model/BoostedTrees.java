@@ -30,6 +30,7 @@ final class BoostedTrees {
     xgb.setNumRound(settings.boostedRounds());
     xgb.setMaxDepth(settings.boostedMaxDepth());
     xgb.setEta(settings.boostedLearningRate());
+    xgb.setMinChildWeight(settings.boostedMinChildWeight());
     xgb.setTreeMethod("hist");
     xgb.setMissing(0.0f);
     xgb.setSeed(settings.seed());

@@ -29,6 +29,7 @@ import java.util.List;
  * @param boostedRounds boosted trees: boosting rounds (trees per class)
  * @param boostedMaxDepth boosted trees: depth of each tree
  * @param boostedLearningRate boosted trees: shrinkage (XGBoost's eta)
+ * @param boostedMinChildWeight boosted trees: least hessian weight (about: examples) in a leaf
  * @param boostedWorkers boosted trees: XGBoost workers; 0 = one per task slot available when training starts
  * @param boostedThreads boosted trees: threads of each XGBoost worker (should match spark.task.cpus)
  * @param tuning tune regParam (LR) or maxDepth (RF) with a TrainValidationSplit of the training part
@@ -59,6 +60,7 @@ public record ModelSettings(
     int boostedRounds,
     int boostedMaxDepth,
     double boostedLearningRate,
+    double boostedMinChildWeight,
     int boostedWorkers,
     int boostedThreads,
     boolean tuning,
@@ -108,6 +110,9 @@ public record ModelSettings(
     }
     if (!(boostedLearningRate > 0 && boostedLearningRate <= 1)) {
       throw new ConfigurationException("model.boosted_learning_rate must be in (0, 1], got " + boostedLearningRate);
+    }
+    if (!(boostedMinChildWeight >= 0)) {
+      throw new ConfigurationException("model.boosted_min_child_weight must be >= 0, got " + boostedMinChildWeight);
     }
     if (intervalReplicates < 100 || intervalGroups < 10 || calibrationBins < 2) {
       throw new ConfigurationException("model.interval_replicates must be at least 100, model.interval_groups at "
@@ -184,6 +189,7 @@ public record ModelSettings(
           c.getInt("boosted_rounds"),
           c.getInt("boosted_max_depth"),
           c.getDouble("boosted_learning_rate"),
+          c.getDouble("boosted_min_child_weight"),
           c.getInt("boosted_workers"),
           c.getInt("boosted_threads"),
           c.getBoolean("tuning"),

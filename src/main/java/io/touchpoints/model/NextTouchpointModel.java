@@ -270,8 +270,8 @@ public final class NextTouchpointModel {
       String description = "validation: " + inner.description() + " of the training journeys, "
           + validationCount + " prefixes";
       String reason = String.format(Locale.ROOT, "chosen on validation (%s, %d prefixes; fitted on the other %d): "
-          + "highest top-1 accuracy %.4f (log loss %.4f)%s", inner.description(), validationCount, fitCount,
-          result.overall(best, ModelColumns.TOP1_ACCURACY), result.overall(best, ModelColumns.LOG_LOSS),
+          + "%s has the highest top-1 accuracy %.4f (log loss %.4f)%s", inner.description(), validationCount,
+          fitCount, best, result.overall(best, ModelColumns.TOP1_ACCURACY), result.overall(best, ModelColumns.LOG_LOSS),
           runnerUp == null ? "" : String.format(Locale.ROOT, ", next %s %.4f (log loss %.4f)", runnerUp,
               result.overall(runnerUp, ModelColumns.TOP1_ACCURACY),
               result.overall(runnerUp, ModelColumns.LOG_LOSS)));
