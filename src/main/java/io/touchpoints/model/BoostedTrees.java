@@ -1,8 +1,11 @@
 package io.touchpoints.model;
 
+import ml.dmlc.xgboost4j.scala.spark.XGBoostClassificationModel;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostClassifier;
+import ml.dmlc.xgboost4j.scala.spark.XGBoostTrainingSummary;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
+import scala.Option;
 
 /**
  * The boosted-trees classifier: XGBoost4J-Spark, multiclass ({@code multi:softprob}), one booster trained by
@@ -10,9 +13,10 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Why XGBoost and not MLlib's GBT one-vs-rest: one distributed pass per round for all classes against one Spark
  * job per class and round (README, "Boosted trees"). A barrier stage starts only when all its tasks can run at once,
- * so the workers are never more than the task slots the application has when training starts. Absent entries of
- * the sparse feature vectors and explicit zeros are the same value (missing = 0): one-hot and count columns are
- * mostly absent, and XGBoost learns one default direction for them per split.
+ * so the workers are never more than the task slots the application has when training starts; the default is one
+ * worker (see {@code conf/touchpoints.conf}). Absent entries of the sparse feature vectors and explicit zeros are the
+ * same value (missing = 0): one-hot and count columns are mostly absent, and XGBoost learns one default direction
+ * for them per split.
  */
 final class BoostedTrees {
 
@@ -27,10 +31,12 @@ final class BoostedTrees {
     xgb.setRawPredictionCol(rawPrediction);
     xgb.setPredictionCol(prediction);
     xgb.setObjective("multi:softprob");
+    xgb.setEvalMetric("mlogloss");
     xgb.setNumRound(settings.boostedRounds());
     xgb.setMaxDepth(settings.boostedMaxDepth());
     xgb.setEta(settings.boostedLearningRate());
     xgb.setMinChildWeight(settings.boostedMinChildWeight());
+    xgb.setLambda(settings.boostedLambda());
     xgb.setTreeMethod("hist");
     xgb.setMissing(0.0f);
     xgb.setSeed(settings.seed());
@@ -41,6 +47,26 @@ final class BoostedTrees {
         : taskSlots(SparkSession.active().sparkContext(), settings.boostedThreads());
     xgb.setNumWorkers(workers);
     return xgb;
+  }
+
+  /**
+   * The rounds up to the lowest validation log loss of a fit with an evaluation set (early stopping keeps
+   * {@code model.boosted_early_stopping} rounds past it); the rounds fitted when there was none.
+   */
+  static int bestRounds(XGBoostClassificationModel model) {
+    Option<XGBoostTrainingSummary> summary = model.summary();
+    if (summary.isEmpty() || summary.get().validationObjectiveHistory().isEmpty()) {
+      return (int) model.nativeBooster().getNumBoostedRound();
+    }
+    // The history has a slot per round allowed; rounds not run after an early stop stay 0 (a log loss never is).
+    float[] loss = summary.get().validationObjectiveHistory().head()._2();
+    int best = 0;
+    for (int i = 0; i < loss.length && loss[i] > 0; i++) {
+      if (loss[i] < loss[best]) {
+        best = i;
+      }
+    }
+    return best + 1;
   }
 
   /**

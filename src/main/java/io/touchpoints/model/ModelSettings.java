@@ -26,11 +26,15 @@ import java.util.List;
  * @param regParam logistic regression L2 penalty
  * @param numTrees random forest trees
  * @param maxDepth random forest depth
- * @param boostedRounds boosted trees: boosting rounds (trees per class)
+ * @param boostedRounds boosted trees: most boosting rounds (trees per class); early stopping on the validation
+ *     split usually ends sooner
  * @param boostedMaxDepth boosted trees: depth of each tree
  * @param boostedLearningRate boosted trees: shrinkage (XGBoost's eta)
  * @param boostedMinChildWeight boosted trees: least hessian weight (about: examples) in a leaf
- * @param boostedWorkers boosted trees: XGBoost workers; 0 = one per task slot available when training starts
+ * @param boostedLambda boosted trees: L2 penalty on leaf weights
+ * @param boostedEarlyStopping boosted trees: rounds without a lower validation log loss after which fitting stops
+ * @param boostedWorkers boosted trees: XGBoost workers; 0 = one per task slot available when training starts; 1
+ *     (default) = the same trees whatever the partitioning or the cluster
  * @param boostedThreads boosted trees: threads of each XGBoost worker (should match spark.task.cpus)
  * @param tuning tune regParam (LR) or maxDepth (RF) with a TrainValidationSplit of the training part
  * @param tuningTrainRatio share of the training part the tuning fits on (the rest validates)
@@ -61,6 +65,8 @@ public record ModelSettings(
     int boostedMaxDepth,
     double boostedLearningRate,
     double boostedMinChildWeight,
+    double boostedLambda,
+    int boostedEarlyStopping,
     int boostedWorkers,
     int boostedThreads,
     boolean tuning,
@@ -113,6 +119,13 @@ public record ModelSettings(
     }
     if (!(boostedMinChildWeight >= 0)) {
       throw new ConfigurationException("model.boosted_min_child_weight must be >= 0, got " + boostedMinChildWeight);
+    }
+    if (!(boostedLambda >= 0)) {
+      throw new ConfigurationException("model.boosted_lambda must be >= 0, got " + boostedLambda);
+    }
+    if (boostedEarlyStopping < 1) {
+      throw new ConfigurationException("model.boosted_early_stopping must be at least 1, got "
+          + boostedEarlyStopping);
     }
     if (intervalReplicates < 100 || intervalGroups < 10 || calibrationBins < 2) {
       throw new ConfigurationException("model.interval_replicates must be at least 100, model.interval_groups at "
@@ -190,6 +203,8 @@ public record ModelSettings(
           c.getInt("boosted_max_depth"),
           c.getDouble("boosted_learning_rate"),
           c.getDouble("boosted_min_child_weight"),
+          c.getDouble("boosted_lambda"),
+          c.getInt("boosted_early_stopping"),
           c.getInt("boosted_workers"),
           c.getInt("boosted_threads"),
           c.getBoolean("tuning"),

@@ -50,9 +50,22 @@ public final class NextTouchpointModel {
       long trainExamples, long testExamples, String split, String savedTo, ModelStore.Metadata metadata,
       String chosen, String selection) {}
 
-  /** The model chosen, why, the candidates' validation metrics and the validation split's description. */
+  /**
+   * The model chosen, why, the candidates' validation metrics, the validation split's description and the boosting
+   * rounds early stopping settled on there (0 without boosted trees).
+   */
   record Selection(String chosen, String reason, List<ModelEvaluation.MetricRow> validation,
-      String validationSplit) {}
+      String validationSplit, int boostedRounds) {
+
+    Selection forced(String type) {
+      return new Selection(type, "forced by model.type (--model) = " + type
+          + (boostedRounds > 0 ? "; " + roundsNote(boostedRounds) : ""), List.of(), validationSplit, boostedRounds);
+    }
+  }
+
+  private static String roundsNote(int rounds) {
+    return "boosted_trees refit with " + rounds + " rounds (early stopping on validation)";
+  }
 
   /** Every candidate fitted on the same examples, in report order (classifiers, then the baselines). */
   record Fitted(List<FittedModel> models) {
@@ -137,12 +150,14 @@ public final class NextTouchpointModel {
               + " training and " + testCount + " test prefixes with a next touchpoint (min prefix "
               + settings.minPrefix() + "): both need at least one; more journeys, or another split, are needed");
         }
-        Selection selection = settings.selects()
-            ? select(journeys, fixed, train)
-            : new Selection(settings.type(), "forced by model.type (--model) = " + settings.type(), List.of(),
-                split.description());
+        // Forced boosted trees still fit once on the validation split, for their number of rounds.
+        Selection selection = settings.selects() ? select(journeys, fixed, train)
+            : settings.classifiers().contains(ModelColumns.BOOSTED_TREES)
+                ? select(journeys, fixed, train).forced(settings.type())
+                : new Selection(settings.type(), "forced by model.type (--model) = " + settings.type(), List.of(),
+                    split.description(), 0);
 
-        Fitted fitted = fitAll(train);
+        Fitted fitted = fitAll(train, null, selection.boostedRounds());
         List<String> labels = fitted.labels();
         List<String> models = fitted.names();
         Dataset<Row> scored = fitted.score(spark, test);
@@ -200,12 +215,17 @@ public final class NextTouchpointModel {
     }
   }
 
-  /** Fits the classifiers to fit and every baseline on these examples. */
-  private Fitted fitAll(Dataset<Row> examples) {
+  /**
+   * Fits the classifiers to fit and every baseline on these examples.
+   *
+   * @param validation boosted trees stop early on it; null: they fit exactly {@code boostedRounds} rounds
+   */
+  private Fitted fitAll(Dataset<Row> examples, Dataset<Row> validation, int boostedRounds) {
     List<FittedModel> models = new ArrayList<>();
     for (String classifier : settings.classifiers()) {
-      models.add(new FittedModel.Classifier(classifier, new NextTouchpointTrainer(settings, classifier)
-          .fit(examples)));
+      NextTouchpointTrainer trainer = new NextTouchpointTrainer(settings, classifier);
+      models.add(new FittedModel.Classifier(classifier, ModelColumns.BOOSTED_TREES.equals(classifier)
+          ? trainer.fitBoosted(examples, validation, boostedRounds) : trainer.fit(examples)));
     }
     List<String> labels = models.isEmpty() ? labelVocabulary(examples) : models.get(0).labels();
     MarkovBaseline baseline = MarkovBaseline.fit(examples, labels, settings.markovOrder(),
@@ -247,7 +267,9 @@ public final class NextTouchpointModel {
             + "journeys) leaves " + fitCount + " prefixes to fit and " + validationCount + " to validate on: the "
             + "model cannot be chosen; more journeys are needed, or name the model with --model");
       }
-      Fitted fitted = fitAll(fit);
+      Fitted fitted = fitAll(fit, validation, settings.boostedRounds());
+      int rounds = fitted.names().contains(ModelColumns.BOOSTED_TREES) ? NextTouchpointTrainer.boostedRounds(
+          ((FittedModel.Classifier) fitted.get(ModelColumns.BOOSTED_TREES)).pipeline()) : 0;
       List<String> names = fitted.names();
       ModelEvaluation.Result result = ModelEvaluation.evaluate(spark, fitted.score(spark, validation),
           fitted.labels(), names, settings.logLossEpsilon());
@@ -274,7 +296,8 @@ public final class NextTouchpointModel {
           fitCount, best, result.overall(best, ModelColumns.TOP1_ACCURACY), result.overall(best, ModelColumns.LOG_LOSS),
           runnerUp == null ? "" : String.format(Locale.ROOT, ", next %s %.4f (log loss %.4f)", runnerUp,
               result.overall(runnerUp, ModelColumns.TOP1_ACCURACY),
-              result.overall(runnerUp, ModelColumns.LOG_LOSS)));
+              result.overall(runnerUp, ModelColumns.LOG_LOSS)))
+          + (rounds > 0 ? "; " + roundsNote(rounds) : "");
       List<ModelEvaluation.MetricRow> rows = new ArrayList<>();
       for (String name : names) {
         for (String metric : List.of(ModelColumns.TOP1_ACCURACY, ModelColumns.LOG_LOSS)) {
@@ -282,7 +305,7 @@ public final class NextTouchpointModel {
               result.overall(name, metric)));
         }
       }
-      return new Selection(best, reason, rows, description);
+      return new Selection(best, reason, rows, description, rounds);
     } finally {
       fit.unpersist();
       validation.unpersist();

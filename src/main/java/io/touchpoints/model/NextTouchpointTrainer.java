@@ -1,10 +1,14 @@
 package io.touchpoints.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import ml.dmlc.xgboost4j.scala.spark.XGBoostClassificationModel;
+import ml.dmlc.xgboost4j.scala.spark.XGBoostClassifier;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.RandomForestClassifier;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
@@ -176,7 +180,10 @@ final class NextTouchpointTrainer {
    */
   public PipelineModel fit(Dataset<Row> train) {
     Pipeline pipeline = pipeline();
-    if (!settings.tuning() || ModelColumns.BOOSTED_TREES.equals(classifier)) {
+    if (ModelColumns.BOOSTED_TREES.equals(classifier)) {
+      return fitBoosted(train, null, settings.boostedRounds());
+    }
+    if (!settings.tuning()) {
       return pipeline.fit(train);
     }
     PipelineStage last = pipeline.getStages()[pipeline.getStages().length - 1];
@@ -199,6 +206,46 @@ final class NextTouchpointTrainer {
         .setSeed(settings.seed());
     TrainValidationSplitModel tuned = tuning.fit(train);
     return (PipelineModel) tuned.bestModel();
+  }
+
+  /**
+   * Boosted trees: the feature stages fitted on {@code train}, then at most {@code rounds} rounds of trees on one
+   * partition of the examples in journey and prefix order (with one worker, the same trees whatever the input's
+   * partitioning), stopped early when the log loss on {@code validation} (feature stages as fitted on train) has
+   * not improved for {@code model.boosted_early_stopping} rounds.
+   *
+   * @param validation null: no early stopping, exactly {@code rounds} rounds
+   */
+  PipelineModel fitBoosted(Dataset<Row> train, Dataset<Row> validation, int rounds) {
+    if (!ModelColumns.BOOSTED_TREES.equals(classifier)) {
+      throw new IllegalStateException("early stopping is for boosted trees, not " + classifier);
+    }
+    PipelineStage[] stages = pipeline().getStages();
+    PipelineModel features = new Pipeline().setStages(Arrays.copyOf(stages, stages.length - 1)).fit(train);
+    XGBoostClassifier trees = (XGBoostClassifier) stages[stages.length - 1];
+    trees.setNumRound(rounds);
+    if (validation != null) {
+      trees.setEvalDataset(inOrder(features.transform(validation)));
+      trees.setNumEarlyStoppingRounds(settings.boostedEarlyStopping());
+    }
+    XGBoostClassificationModel fitted = trees.fit(inOrder(features.transform(train)));
+    List<PipelineStage> all = new ArrayList<>(List.of(features.stages()));
+    all.add(fitted);
+    // A pipeline of fitted stages only: fit() checks the schema and wraps them without another pass over the data.
+    return new Pipeline().setStages(all.toArray(PipelineStage[]::new)).fit(train);
+  }
+
+  /** The boosting rounds a fit settled on: up to the lowest validation log loss when it had a validation split. */
+  static int boostedRounds(PipelineModel model) {
+    Transformer last = model.stages()[model.stages().length - 1];
+    if (!(last instanceof XGBoostClassificationModel trees)) {
+      throw new IllegalArgumentException("not a boosted-trees pipeline: its last stage is " + last);
+    }
+    return BoostedTrees.bestRounds(trees);
+  }
+
+  private static Dataset<Row> inOrder(Dataset<Row> examples) {
+    return examples.repartition(1).sortWithinPartitions(ModelColumns.JOURNEY_ID, ModelColumns.PREFIX_LENGTH);
   }
 
   /** The label vocabulary of a fitted pipeline: probability index i is the touchpoint at position i. */

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,17 +29,21 @@ import org.junit.jupiter.api.Test;
  * points. A logistic regression cannot represent it (a class's gap weight would have to be positive after one
  * touchpoint and negative after another), boosted trees can: they must be chosen on validation, and their paired
  * gain over the best baseline must have an interval above 0 that covers the planted gain.
+ *
+ * <p>Measured (seed 20240101): boosted trees chosen on validation (0.561 against markov_1's 0.528, early stopping at
+ * 29 rounds), 0.580 on test against 0.535; paired gain 0.046 [0.027, 0.064], planted 0.048. About 3.5 minutes on 2
+ * cores (every candidate fitted twice, and the bootstrap): under -Pproduction.
  */
+@Tag("production")
 class PlantedTimeDependenceTest extends SparkTestBase {
 
   private static final String[] RING = {"a", "b", "c", "d"};
+  private static final long SEED = 20240101;
 
   @Test
-  @Disabled("fails today, kept as the target of issue 18: boosted trees are chosen on validation (top-1 0.559 "
-      + "against markov_1 0.528) but reach only 0.522 on test against markov_1's 0.535, short of the planted 0.57")
   void boostedTreesAreChosenWithAGainIntervalAboveZero() {
     CleanEvents events = new CleanEvents();
-    SplittableRandom rng = new SplittableRandom(20240101);
+    SplittableRandom rng = new SplittableRandom(SEED);
     Instant origin = Instant.parse("2024-01-01T08:00:00Z");
     for (int c = 0; c < 1200; c++) {
       String customer = String.format("t%04d", c);
