@@ -28,11 +28,15 @@ import org.junit.jupiter.api.Test;
  * that sees the gap can reach 0.57: the planted gain is the long-gap share of the test prefixes times 0.2, about six
  * points. A logistic regression cannot represent it (a class's gap weight would have to be positive after one
  * touchpoint and negative after another), boosted trees can: they must be chosen on validation, and their paired
- * gain over the best baseline must have an interval above 0 that covers the planted gain.
+ * gain over the best baseline must have an interval above 0 whose lower end does not exceed the planted gain. The
+ * planted gain is what the true model gains over the best time-blind one; a fitted model gains that less its
+ * estimation error, so the interval may lie wholly below it but, short of a leak, not above it.
  *
  * <p>Measured (seed 20240101): boosted trees chosen on validation (0.561 against markov_1's 0.528, early stopping at
  * 29 rounds), 0.580 on test against 0.535; paired gain 0.046 [0.027, 0.064], planted 0.048. About 3.5 minutes on 2
- * cores (every candidate fitted twice, and the bootstrap): under -Pproduction.
+ * cores (every candidate fitted twice, and the bootstrap): under -Pproduction. Checked once on two other seeds: 7
+ * (0.575 against 0.533; gain 0.043 [0.025, 0.061], planted 0.047) and 99 (0.574 against 0.545; gain 0.029 [0.013,
+ * 0.045], planted 0.049: the fitted trees fall short of the true model there).
  */
 @Tag("production")
 class PlantedTimeDependenceTest extends SparkTestBase {
@@ -97,6 +101,7 @@ class PlantedTimeDependenceTest extends SparkTestBase {
     System.out.printf("paired gain over %s: %.4f [%.4f, %.4f], planted %.4f%n", bestBaseline,
         gain.get(ModelColumns.TOP1_GAIN), low, high, plantedGain);
     assertThat(low).as("gain interval above 0").isGreaterThan(0.0);
-    assertThat(plantedGain).as("planted gain inside [%.4f, %.4f]", low, high).isBetween(low, high);
+    assertThat(low).as("gain interval's low end within the planted gain %.4f", plantedGain)
+        .isLessThanOrEqualTo(plantedGain);
   }
 }
