@@ -150,10 +150,8 @@ public final class NextTouchpointModel {
               + " training and " + testCount + " test prefixes with a next touchpoint (min prefix "
               + settings.minPrefix() + "): both need at least one; more journeys, or another split, are needed");
         }
-        // Forced boosted trees still fit once on the validation split, for their number of rounds.
         Selection selection = settings.selects() ? select(journeys, fixed, train)
-            : settings.classifiers().contains(ModelColumns.BOOSTED_TREES)
-                ? select(journeys, fixed, train).forced(settings.type())
+            : settings.classifiers().contains(ModelColumns.BOOSTED_TREES) ? forcedBoosted(journeys, fixed, train)
                 : new Selection(settings.type(), "forced by model.type (--model) = " + settings.type(), List.of(),
                     split.description(), 0);
 
@@ -244,6 +242,21 @@ public final class NextTouchpointModel {
       labels.add(r.getString(0));
     }
     return labels;
+  }
+
+  /**
+   * Forced boosted trees still fit once on the validation split, for their number of rounds; a log too small for
+   * that split gets {@code model.boosted_rounds} rounds.
+   */
+  private Selection forcedBoosted(Dataset<Row> journeys, JourneySplit testSplit, Dataset<Row> train) {
+    try {
+      return select(journeys, testSplit, train).forced(settings.type());
+    } catch (TooFewExamplesException e) {
+      return new Selection(settings.type(), "forced by model.type (--model) = " + settings.type() + "; "
+          + ModelColumns.BOOSTED_TREES + " fitted with model.boosted_rounds = " + settings.boostedRounds()
+          + " rounds: too few training journeys to stop early on a validation split", List.of(),
+          testSplit.description(), settings.boostedRounds());
+    }
   }
 
   /**

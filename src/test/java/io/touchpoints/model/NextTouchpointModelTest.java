@@ -139,6 +139,27 @@ class NextTouchpointModelTest extends SparkTestBase {
     });
   }
 
+  @Test
+  void forcedBoostedTreesStopEarlyOnValidationAndAreRefitWithThatManyRounds() {
+    Path boostedOutput = newTempDir("model-boosted");
+    NextTouchpointModel.Trained boosted = new NextTouchpointModel(session(), settings(Map.of("model.type",
+        "boosted_trees"))).train(tables.journeys(), tables.events(), boostedOutput.toString(), RUN_DATE, "test",
+        "hash");
+    assertThat(boosted.chosen()).isEqualTo("boosted_trees");
+    java.util.regex.Matcher rounds = java.util.regex.Pattern
+        .compile("forced .*refit with (\\d+) rounds \\(early stopping on validation\\)")
+        .matcher(boosted.selection());
+    assertThat(rounds.find()).as("reason: %s", boosted.selection()).isTrue();
+    int stoppedAt = Integer.parseInt(rounds.group(1));
+    // This small log's validation loss may still fall at the cap (300 rounds); the planted time-dependence test
+    // stops early.
+    assertThat(stoppedAt).isBetween(1, settings(Map.of()).boostedRounds());
+    ModelStore.Loaded loaded = new ModelStore(session(), boostedOutput.toString()).load(null);
+    assertThat(loaded.model()).isInstanceOf(FittedModel.Classifier.class);
+    assertThat(NextTouchpointTrainer.boostedRounds(((FittedModel.Classifier) loaded.model()).pipeline()))
+        .as("rounds of the saved trees").isEqualTo(stoppedAt);
+  }
+
   /** A metric of every model (touchpoint null, or the one given). */
   private static Map<String, Double> metric(String name, String touchpoint) {
     Map<String, Double> byModel = new java.util.HashMap<>();
