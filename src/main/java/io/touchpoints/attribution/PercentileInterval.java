@@ -6,12 +6,12 @@ import java.util.Arrays;
  * The percentile bootstrap interval: the (1 − c)/2 and (1 + c)/2 quantiles of the replicates, for confidence c.
  * Quantiles interpolate linearly between order statistics (Hyndman–Fan type 7, R's and NumPy's default): the
  * p-quantile of sorted x_0..x_{B−1} is x_⌊h⌋ + (h − ⌊h⌋)(x_⌊h⌋+1 − x_⌊h⌋) with h = (B − 1)p. No replicates give NaN
- * bounds; one gives that value twice. O(B log B).
+ * bounds; one gives that value twice. O(B log B). Public: the model stage bootstraps its accuracies with it too.
  *
  * @param low lower bound
  * @param high upper bound
  */
-record PercentileInterval(double low, double high) {
+public record PercentileInterval(double low, double high) {
 
   public static PercentileInterval of(double[] replicates, double confidence) {
     if (!(confidence > 0 && confidence < 1)) {

@@ -17,7 +17,8 @@ final class TrainCommand extends SparkCommand {
 
   @SettingKey("model.type")
   @Option(names = "--model", paramLabel = "TYPE",
-      description = "logistic_regression or random_forest (default: touchpoints.model.type).")
+      description = "auto (the best candidate on validation), logistic_regression, random_forest, boosted_trees, "
+          + "most_frequent or markov_1..markov_3 (default: touchpoints.model.type).")
   String model;
 
   @SettingKey("model.holdout")

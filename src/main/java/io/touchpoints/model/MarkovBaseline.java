@@ -159,44 +159,112 @@ final class MarkovBaseline {
     return order == 0 ? ModelColumns.MOST_FREQUENT : ModelColumns.MARKOV + order;
   }
 
+  /** The highest order whose contexts are kept. */
+  public int maxOrder() {
+    return maxOrder;
+  }
+
   /**
    * Scores the examples with every baseline: most_frequent and markov_1..markov_K.
    *
-   * @return the scored form: {@link ModelColumns#MODEL}, {@link ModelColumns#LABEL},
-   *     {@link ModelColumns#PROBABILITIES} (aligned with {@link #vocabulary()})
+   * @return the examples' columns, {@link ModelColumns#MODEL} and {@link ModelColumns#PROBABILITIES} (aligned with
+   *     {@link #vocabulary()}), one row per example and baseline
    */
   public Dataset<Row> score(SparkSession spark, Dataset<Row> examples) {
+    Dataset<Row> scored = null;
+    for (int order = 0; order <= maxOrder; order++) {
+      Dataset<Row> one = score(spark, examples, order).withColumn(ModelColumns.MODEL, lit(modelName(order)));
+      scored = scored == null ? one : scored.unionByName(one);
+    }
+    return scored;
+  }
+
+  /**
+   * The examples with {@link ModelColumns#PROBABILITIES} of the chain of this order (0 = most frequent): the
+   * longest context seen in training, looked up in broadcast tables, else the next shorter one.
+   */
+  public Dataset<Row> score(SparkSession spark, Dataset<Row> examples, int order) {
     Column prefix = col(ModelColumns.PREFIX);
-    Dataset<Row> withContexts = examples.select(prefix, col(ModelColumns.LABEL));
     StructType tableSchema = new StructType()
         .add("_context", DataTypes.createArrayType(DataTypes.StringType), false)
         .add("_p", DataTypes.createArrayType(DataTypes.DoubleType), false);
-    for (int k = 1; k <= maxOrder; k++) {
+    Dataset<Row> withContexts = examples;
+    List<Column> chain = new ArrayList<>();
+    for (int k = order; k >= 1; k--) {
       List<Row> rows = new ArrayList<>();
       for (Map.Entry<List<String>, double[]> e : tables.get(k).entrySet()) {
         rows.add(RowFactory.create(e.getKey(), boxed(e.getValue())));
       }
       Dataset<Row> table = spark.createDataFrame(rows, tableSchema)
           .withColumnRenamed("_context", "_context_" + k).withColumnRenamed("_p", "_p_" + k);
-      Column context = when(size(prefix).geq(k), slice(prefix, -k, k));
-      Dataset<Row> keyed = withContexts.withColumn("_context_" + k, context);
+      Dataset<Row> keyed = withContexts.withColumn("_context_" + k, when(size(prefix).geq(k), slice(prefix, -k, k)));
       withContexts = keyed
           .join(broadcast(table), keyed.col("_context_" + k).equalTo(table.col("_context_" + k)), "left")
-          .drop(table.col("_context_" + k));
+          .drop(table.col("_context_" + k)).drop("_context_" + k);
+      chain.add(col("_p_" + k));
     }
-    Column p0 = literal(order0);
-    Dataset<Row> scored = null;
-    for (int order = 0; order <= maxOrder; order++) {
-      List<Column> chain = new ArrayList<>();
-      for (int k = order; k >= 1; k--) {
-        chain.add(col("_p_" + k));
-      }
-      chain.add(p0);
-      Dataset<Row> one = withContexts.select(lit(modelName(order)).as(ModelColumns.MODEL), col(ModelColumns.LABEL),
-          coalesce(chain.toArray(Column[]::new)).as(ModelColumns.PROBABILITIES));
-      scored = scored == null ? one : scored.unionByName(one);
+    chain.add(literal(order0));
+    Dataset<Row> scored = withContexts.withColumn(ModelColumns.PROBABILITIES, coalesce(chain.toArray(Column[]::new)));
+    for (int k = order; k >= 1; k--) {
+      scored = scored.drop("_p_" + k);
     }
     return scored;
+  }
+
+  /**
+   * The chain of one order as saved with a model ({@link ModelStore}): the probability tables up to that order.
+   *
+   * @param contexts per order 1..order, the contexts (oldest touchpoint first) and their probabilities
+   */
+  public record Saved(List<String> vocabulary, int order, double[] order0, List<List<SavedContext>> contexts,
+      List<String> knownTouchpoints) {}
+
+  /** One context of a saved chain. */
+  public record SavedContext(List<String> context, double[] probabilities) {}
+
+  /** The chain of {@code order} (0 = most frequent), to save. */
+  public Saved saved(int order) {
+    List<List<SavedContext>> contexts = new ArrayList<>();
+    for (int k = 1; k <= order; k++) {
+      List<SavedContext> one = new ArrayList<>();
+      for (Map.Entry<List<String>, double[]> e : tables.get(k).entrySet()) {
+        one.add(new SavedContext(e.getKey(), e.getValue()));
+      }
+      contexts.add(one);
+    }
+    return new Saved(vocabulary, order, order0, contexts, knownTouchpoints());
+  }
+
+  /** A saved chain, ready to score with its order. */
+  public static MarkovBaseline fromSaved(Saved saved) {
+    List<Map<List<String>, double[]>> tables = new ArrayList<>();
+    tables.add(Map.of(List.of(), saved.order0()));
+    for (List<SavedContext> one : saved.contexts()) {
+      Map<List<String>, double[]> table = new HashMap<>();
+      for (SavedContext c : one) {
+        table.put(List.copyOf(c.context()), c.probabilities());
+      }
+      tables.add(table);
+    }
+    return new MarkovBaseline(saved.vocabulary(), saved.order(), saved.order0(), tables);
+  }
+
+  /** The touchpoints that ended a training prefix (the order-1 contexts), empty for order 0. */
+  public List<String> knownTouchpoints() {
+    if (maxOrder == 0) {
+      return List.of();
+    }
+    return tables.get(1).keySet().stream().map(c -> c.get(0)).sorted().toList();
+  }
+
+  /** The order of a baseline model name (most_frequent = 0), or -1 for any other name. */
+  public static int orderOf(String model) {
+    for (int order = 0; order <= 3; order++) {
+      if (modelName(order).equals(model)) {
+        return order;
+      }
+    }
+    return -1;
   }
 
   private static List<Double> boxed(double[] values) {

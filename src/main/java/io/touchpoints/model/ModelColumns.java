@@ -29,6 +29,11 @@ final class ModelColumns {
   public static final String HOURS_SINCE_PREVIOUS = "hours_since_previous";
   public static final String HOURS_SINCE_START = "hours_since_start";
   public static final String HOUR_OF_DAY = "hour_of_day";
+  /**
+   * Calendar time of the last touch as a number: days since 1970-01-01 (UTC), fractional. Processes drift, so a
+   * model must be able to tell an early case from a late one.
+   */
+  public static final String DAYS_SINCE_EPOCH = "days_since_epoch";
   /** 1 = Sunday .. 7 = Saturday (Spark's dayofweek), of the last touch, in UTC. */
   public static final String DAY_OF_WEEK = "day_of_week";
   /** Stage of the last touch. */
@@ -84,10 +89,34 @@ final class ModelColumns {
   public static final String PRECISION = "precision";
   public static final String RECALL = "recall";
   public static final String SUPPORT = "support";
+  /** Bounds of a bootstrap-over-journeys 95% interval of the metric named before the suffix. */
+  public static final String LOW_95 = "_low_95";
+  public static final String HIGH_95 = "_high_95";
+  /**
+   * Paired difference of top-1 accuracy, the chosen model minus another candidate (named in the touchpoint column),
+   * on the same test prefixes; with {@link #LOW_95} and {@link #HIGH_95} rows.
+   */
+  public static final String TOP1_GAIN = "top1_gain";
+  /** Metrics of the candidates on the validation split (the model choice is made on them, never on test). */
+  public static final String VALIDATION = "validation_";
+  /** 1 for the model that was chosen (and saved), 0 for the others; split says on what and why. */
+  public static final String CHOSEN = "chosen";
+  /** Expected calibration error of the top-1 probability (equal-width bins). */
+  public static final String CALIBRATION_ERROR = "expected_calibration_error";
+  /**
+   * Reliability table of the chosen model, one row per confidence bin (the touchpoint column holds the bin, e.g.
+   * "[0.5, 0.6)"): mean top-1 probability, top-1 accuracy and prefixes in the bin.
+   */
+  public static final String RELIABILITY_CONFIDENCE = "reliability_confidence";
+  public static final String RELIABILITY_ACCURACY = "reliability_accuracy";
+  public static final String RELIABILITY_COUNT = "reliability_count";
 
   // ---- model names ----
   public static final String LOGISTIC_REGRESSION = "logistic_regression";
   public static final String RANDOM_FOREST = "random_forest";
+  public static final String BOOSTED_TREES = "boosted_trees";
+  /** model.type: choose among the candidates on the validation split. */
+  public static final String AUTO = "auto";
   public static final String MOST_FREQUENT = "most_frequent";
   public static final String MARKOV = "markov_";
 

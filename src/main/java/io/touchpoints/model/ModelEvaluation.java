@@ -56,6 +56,20 @@ final class ModelEvaluation {
   /** Metrics and the confusion table (model, actual, predicted, count). */
   public record Result(List<MetricRow> metrics, Dataset<Row> confusion) {
 
+    /** A metric of a model against another (the touchpoint column names it); NaN when absent. */
+    public double paired(String model, String metric, String other) {
+      return metrics.stream().filter(m -> m.model().equals(model) && m.metric().equals(metric)
+              && other != null && other.equals(m.touchpoint())).mapToDouble(MetricRow::value).findFirst()
+          .orElse(Double.NaN);
+    }
+
+    /** The same metrics with these rows added. */
+    public Result with(List<MetricRow> more) {
+      List<MetricRow> all = new ArrayList<>(metrics);
+      all.addAll(more);
+      return new Result(List.copyOf(all), confusion);
+    }
+
     /** An overall metric of a model; NaN when absent. */
     public double overall(String model, String metric) {
       return metrics.stream().filter(m -> m.model().equals(model) && m.metric().equals(metric)
@@ -167,20 +181,48 @@ final class ModelEvaluation {
     return rows;
   }
 
-  /** The overall metrics side by side, one line per model (what {@code train} prints). */
+  /**
+   * The overall metrics side by side, one line per model (what {@code train} prints), with the 95% interval of
+   * top-1 accuracy and, for the chosen model (marked *), its paired gain over the best other candidate.
+   */
   public static List<String> summaryLines(Result result, List<String> models) {
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "  %-22s %13s %13s %9s %9s", "model", "top1_accuracy", "top3_accuracy",
-        "macro_f1", "log_loss"));
+    lines.add(String.format(Locale.ROOT, "  %-22s %13s %17s %13s %9s %9s", "model", "top1_accuracy", "95% interval",
+        "top3_accuracy", "macro_f1", "log_loss"));
+    String chosen = null;
     for (String model : models) {
       double top1 = result.overall(model, ModelColumns.TOP1_ACCURACY);
       if (Double.isNaN(top1)) {
         continue;
       }
-      lines.add(String.format(Locale.ROOT, "  %-22s %13.4f %13.4f %9.4f %9.4f", model, top1,
+      boolean isChosen = result.overall(model, ModelColumns.CHOSEN) == 1.0;
+      chosen = isChosen ? model : chosen;
+      lines.add(String.format(Locale.ROOT, "  %-22s %13.4f %17s %13.4f %9.4f %9.4f", model + (isChosen ? " *" : ""),
+          top1, interval(result.overall(model, ModelColumns.TOP1_ACCURACY + ModelColumns.LOW_95),
+              result.overall(model, ModelColumns.TOP1_ACCURACY + ModelColumns.HIGH_95)),
           result.overall(model, ModelColumns.TOP3_ACCURACY), result.overall(model, ModelColumns.MACRO_F1),
           result.overall(model, ModelColumns.LOG_LOSS)));
     }
+    if (chosen != null) {
+      String best = null;
+      for (String model : models) {
+        if (!model.equals(chosen) && !Double.isNaN(result.overall(model, ModelColumns.TOP1_ACCURACY)) && (best == null
+            || result.overall(model, ModelColumns.TOP1_ACCURACY) > result.overall(best, ModelColumns.TOP1_ACCURACY))) {
+          best = model;
+        }
+      }
+      double gain = result.paired(chosen, ModelColumns.TOP1_GAIN, best);
+      if (best != null && !Double.isNaN(gain)) {
+        lines.add(String.format(Locale.ROOT, "  * chosen; top-1 gain over %s (the best other): %+.4f %s, ECE %.4f",
+            best, gain, interval(result.paired(chosen, ModelColumns.TOP1_GAIN + ModelColumns.LOW_95, best),
+                result.paired(chosen, ModelColumns.TOP1_GAIN + ModelColumns.HIGH_95, best)),
+            result.overall(chosen, ModelColumns.CALIBRATION_ERROR)));
+      }
+    }
     return lines;
+  }
+
+  private static String interval(double low, double high) {
+    return Double.isNaN(low) ? "" : String.format(Locale.ROOT, "[%.4f, %.4f]", low, high);
   }
 }

@@ -71,9 +71,9 @@ public final class ModelStage implements Stage<ModelSettings> {
     tables.replaceRunDates(written, config.runDate());
     return StageOutcome.ok(trained.trainExamples() + trained.testExamples(), trained.metrics().count(),
         trained.split(),
-        settings.type() + " on " + StageReporter.count(trained.trainExamples()) + " training prefixes, tested on "
-            + StageReporter.count(trained.testExamples()) + " (" + trained.split() + "); saved to "
-            + trained.savedTo())
+        trained.chosen() + " on " + StageReporter.count(trained.trainExamples()) + " training prefixes, tested on "
+            + StageReporter.count(trained.testExamples()) + " (" + trained.split() + "); " + trained.selection()
+            + "; saved to " + trained.savedTo())
         .withDetails(reporter -> ModelEvaluation.summaryLines(trained.evaluation(), trained.models())
             .forEach(reporter::line));
   }

@@ -17,7 +17,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Saved next-touchpoint models under {@code <output>/models/}: one folder per run date holding the fitted MLlib
- * pipeline ({@code pipeline/}, MLlib persistence) and {@code metadata.json}; the file {@code latest} holds the name
+ * pipeline ({@code pipeline/}, MLlib persistence) or, when a Markov baseline was chosen, its probability tables
+ * ({@code markov.json}), and {@code metadata.json}; the file {@code latest} holds the name
  * of the newest folder (a pointer file rather than a symbolic link, so it works on HDFS and object stores). Written
  * through the Hadoop file system API, so any path Spark can write works.
  */
@@ -27,6 +28,7 @@ public final class ModelStore {
   public static final String LATEST = "latest";
   public static final String PIPELINE = "pipeline";
   public static final String METADATA = "metadata.json";
+  public static final String MARKOV = "markov.json";
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -34,7 +36,7 @@ public final class ModelStore {
    * What a saved model was trained on and how it scored.
    *
    * @param version the folder name (the run date), also written as next_touchpoint.model_version
-   * @param model logistic_regression or random_forest
+   * @param model the saved model's name: a classifier or a baseline (most_frequent, markov_k)
    * @param labels the label vocabulary, in probability order
    * @param lastTouches k the features were built with (prediction rebuilds them the same way)
    * @param endLabel whether (end) is a label
@@ -46,6 +48,7 @@ public final class ModelStore {
    * @param metrics overall test metrics of the model and of each baseline: model -> metric -> value
    * @param appVersion the job version that trained it
    * @param configHash hash of the resolved settings (as in the runs ledger)
+   * @param selection why this model was saved: chosen on validation (with the figures), or forced by model.type
    */
   public record Metadata(
       String version,
@@ -60,10 +63,11 @@ public final class ModelStore {
       long testExamples,
       Map<String, Map<String, Double>> metrics,
       String appVersion,
-      String configHash) {}
+      String configHash,
+      String selection) {}
 
   /** A loaded model. */
-  public record Loaded(PipelineModel pipeline, Metadata metadata, String path) {}
+  public record Loaded(FittedModel model, Metadata metadata, String path) {}
 
   private final SparkSession spark;
   private final Path root;
@@ -78,11 +82,20 @@ public final class ModelStore {
   }
 
   /** Saves (replacing a model of the same version) and points latest at it. */
-  public String save(PipelineModel pipeline, Metadata metadata) {
+  public String save(FittedModel model, Metadata metadata) {
     Path dir = new Path(root, metadata.version());
     try {
       FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      pipeline.write().overwrite().save(new Path(dir, PIPELINE).toString());
+      // A model of another kind saved earlier under the same version must not be loaded instead.
+      fs.delete(new Path(dir, PIPELINE), true);
+      fs.delete(new Path(dir, MARKOV), false);
+      if (model instanceof FittedModel.Classifier classifier) {
+        classifier.pipeline().write().overwrite().save(new Path(dir, PIPELINE).toString());
+      } else if (model instanceof FittedModel.Markov markov) {
+        try (OutputStream out = fs.create(new Path(dir, MARKOV), true)) {
+          out.write(JSON.writeValueAsBytes(markov.chain().saved(markov.order())));
+        }
+      }
       try (OutputStream out = fs.create(new Path(dir, METADATA), true)) {
         out.write(JSON.writeValueAsBytes(metadata));
       }
@@ -127,8 +140,15 @@ public final class ModelStore {
       try (InputStream in = fs.open(metadataFile)) {
         metadata = JSON.readValue(in, Metadata.class);
       }
-      PipelineModel pipeline = PipelineModel.load(new Path(dir, PIPELINE).toString());
-      return new Loaded(pipeline, metadata, dir.toString());
+      FittedModel model;
+      if (MarkovBaseline.orderOf(metadata.model()) >= 0) {
+        try (InputStream in = fs.open(new Path(dir, MARKOV))) {
+          model = FittedModel.Markov.fromSaved(JSON.readValue(in, MarkovBaseline.Saved.class));
+        }
+      } else {
+        model = new FittedModel.Classifier(metadata.model(), PipelineModel.load(new Path(dir, PIPELINE).toString()));
+      }
+      return new Loaded(model, metadata, dir.toString());
     } catch (InputException e) {
       throw e;
     } catch (IOException | RuntimeException e) {

@@ -11,9 +11,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.functions;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -48,7 +47,62 @@ public final class NextTouchpointModel {
 
   /** What training produced. */
   public record Trained(ModelEvaluation.Result evaluation, Dataset<Row> metrics, List<String> models,
-      long trainExamples, long testExamples, String split, String savedTo, ModelStore.Metadata metadata) {}
+      long trainExamples, long testExamples, String split, String savedTo, ModelStore.Metadata metadata,
+      String chosen, String selection) {}
+
+  /**
+   * The model chosen, why, the candidates' validation metrics, the validation split's description and the boosting
+   * rounds early stopping settled on there (0 without boosted trees).
+   */
+  record Selection(String chosen, String reason, List<ModelEvaluation.MetricRow> validation,
+      String validationSplit, int boostedRounds) {
+
+    Selection forced(String type) {
+      return new Selection(type, "forced by model.type (--model) = " + type
+          + (boostedRounds > 0 ? "; " + roundsNote(boostedRounds) : ""), List.of(), validationSplit, boostedRounds);
+    }
+  }
+
+  private static String roundsNote(int rounds) {
+    return "boosted_trees refit with " + rounds + " rounds (early stopping on validation)";
+  }
+
+  /** Every candidate fitted on the same examples, in report order (classifiers, then the baselines). */
+  record Fitted(List<FittedModel> models) {
+
+    List<String> names() {
+      return models.stream().map(FittedModel::name).toList();
+    }
+
+    List<String> labels() {
+      List<String> labels = models.get(0).labels();
+      for (FittedModel m : models) {
+        if (!m.labels().equals(labels)) {
+          throw new IllegalStateException("label vocabularies differ: " + m.name() + " " + m.labels() + " vs "
+              + labels);
+        }
+      }
+      return labels;
+    }
+
+    FittedModel get(String name) {
+      return models.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** The scored form of every model on these examples. */
+    Dataset<Row> score(SparkSession spark, Dataset<Row> examples) {
+      Dataset<Row> input = examples.select(col(ModelColumns.JOURNEY_ID), col(ModelColumns.LABEL),
+          col(ModelColumns.PREFIX));
+      Dataset<Row> all = null;
+      for (FittedModel m : models) {
+        Dataset<Row> one = (m instanceof FittedModel.Classifier ? m.score(spark, examples) : m.score(spark, input))
+            .select(lit(m.name()).as(ModelColumns.MODEL), col(ModelColumns.JOURNEY_ID), col(ModelColumns.LABEL),
+                col(ModelColumns.PROBABILITIES));
+        all = all == null ? one : all.unionByName(one);
+      }
+      return all;
+    }
+  }
 
   /** What prediction produced; {@code prefixes} is cached until {@link #release()} (after rows are written). */
   public record Predicted(Dataset<Row> rows, Dataset<Row> prefixes, long openJourneys, List<String> unseen,
@@ -96,32 +150,36 @@ public final class NextTouchpointModel {
               + " training and " + testCount + " test prefixes with a next touchpoint (min prefix "
               + settings.minPrefix() + "): both need at least one; more journeys, or another split, are needed");
         }
-        NextTouchpointTrainer trainer = new NextTouchpointTrainer(settings);
-        PipelineModel pipeline = trainer.fit(train);
-        List<String> labels = NextTouchpointTrainer.labels(pipeline);
+        Selection selection = settings.selects() ? select(journeys, fixed, train)
+            : settings.classifiers().contains(ModelColumns.BOOSTED_TREES) ? forcedBoosted(journeys, fixed, train)
+                : new Selection(settings.type(), "forced by model.type (--model) = " + settings.type(), List.of(),
+                    split.description(), 0);
 
-        // The test labels may include touchpoints never seen as a label: kept aside so the label indexer skips.
-        Dataset<Row> modelScored = pipeline
-            .transform(test.withColumnRenamed(ModelColumns.LABEL, "_actual"))
-            .select(lit(settings.type()).as(ModelColumns.MODEL), col("_actual").as(ModelColumns.LABEL),
-                functions.vector_to_array(col(NextTouchpointTrainer.PROBABILITY), "float64")
-                    .as(ModelColumns.PROBABILITIES));
-        MarkovBaseline baseline = MarkovBaseline.fit(train, labels, settings.markovOrder(),
-            settings.markovSmoothing());
-        Dataset<Row> scored = modelScored.unionByName(baseline.score(spark, test));
-        List<String> models = new ArrayList<>();
-        models.add(settings.type());
-        for (int order = 0; order <= settings.markovOrder(); order++) {
-          models.add(MarkovBaseline.modelName(order));
-        }
+        Fitted fitted = fitAll(train, null, selection.boostedRounds());
+        List<String> labels = fitted.labels();
+        List<String> models = fitted.names();
+        Dataset<Row> scored = fitted.score(spark, test);
         ModelEvaluation.Result evaluation = ModelEvaluation.evaluate(spark, scored, labels, models,
             settings.logLossEpsilon());
+        List<ModelEvaluation.MetricRow> comparison = ModelComparison.compare(scored, labels, models,
+            selection.chosen(), settings);
 
+        evaluation = evaluation.with(comparison);
         List<Row> metricRows = new ArrayList<>();
         for (ModelEvaluation.MetricRow m : evaluation.metrics()) {
-          metricRows.add(RowFactory.create(m.model(), m.metric(), m.touchpoint(),
-              Double.isNaN(m.value()) ? null : m.value(), split.description(), trainCount, testCount));
+          metricRows.add(metricRow(m, split.description(), trainCount, testCount));
         }
+        for (ModelEvaluation.MetricRow m : selection.validation()) {
+          metricRows.add(metricRow(m, selection.validationSplit(), trainCount, testCount));
+        }
+        List<ModelEvaluation.MetricRow> chosenRows = new ArrayList<>();
+        for (String model : models) {
+          ModelEvaluation.MetricRow row = new ModelEvaluation.MetricRow(model, ModelColumns.CHOSEN, null,
+              model.equals(selection.chosen()) ? 1.0 : 0.0);
+          chosenRows.add(row);
+          metricRows.add(metricRow(row, selection.reason(), trainCount, testCount));
+        }
+        evaluation = evaluation.with(chosenRows);
         Dataset<Row> metrics = spark.createDataFrame(metricRows, METRICS_SCHEMA);
 
         Row window = train.agg(min(col(ModelColumns.JOURNEY_START)), max(col(ModelColumns.JOURNEY_START))).first();
@@ -134,13 +192,17 @@ public final class NextTouchpointModel {
           }
           overall.put(model, byMetric);
         }
-        ModelStore.Metadata metadata = new ModelStore.Metadata(runDate.toString(), settings.type(), labels,
-            settings.lastTouches(), settings.endLabel(), trainer.featureNames(),
+        FittedModel saved = fitted.get(selection.chosen());
+        ModelStore.Metadata metadata = new ModelStore.Metadata(runDate.toString(), saved.name(), labels,
+            settings.lastTouches(), settings.endLabel(),
+            saved instanceof FittedModel.Classifier
+                ? new NextTouchpointTrainer(settings, saved.name()).featureNames()
+                : List.of("the last " + ((FittedModel.Markov) saved).order() + " touchpoints"),
             List.of(window.getTimestamp(0).toInstant().toString(), window.getTimestamp(1).toInstant().toString()),
-            split.description(), trainCount, testCount, overall, appVersion, configHash);
-        String savedTo = new ModelStore(spark, output).save(pipeline, metadata);
+            split.description(), trainCount, testCount, overall, appVersion, configHash, selection.reason());
+        String savedTo = new ModelStore(spark, output).save(saved, metadata);
         return new Trained(evaluation, metrics, models, trainCount, testCount, split.description(), savedTo,
-            metadata);
+            metadata, selection.chosen(), selection.reason());
       } finally {
         train.unpersist();
         test.unpersist();
@@ -149,6 +211,124 @@ public final class NextTouchpointModel {
     } finally {
       examples.unpersist();
     }
+  }
+
+  /**
+   * Fits the classifiers to fit and every baseline on these examples.
+   *
+   * @param validation boosted trees stop early on it; null: they fit exactly {@code boostedRounds} rounds
+   */
+  private Fitted fitAll(Dataset<Row> examples, Dataset<Row> validation, int boostedRounds) {
+    List<FittedModel> models = new ArrayList<>();
+    for (String classifier : settings.classifiers()) {
+      NextTouchpointTrainer trainer = new NextTouchpointTrainer(settings, classifier);
+      models.add(new FittedModel.Classifier(classifier, ModelColumns.BOOSTED_TREES.equals(classifier)
+          ? trainer.fitBoosted(examples, validation, boostedRounds) : trainer.fit(examples)));
+    }
+    List<String> labels = models.isEmpty() ? labelVocabulary(examples) : models.get(0).labels();
+    MarkovBaseline baseline = MarkovBaseline.fit(examples, labels, settings.markovOrder(),
+        settings.markovSmoothing());
+    for (int order = 0; order <= settings.markovOrder(); order++) {
+      models.add(FittedModel.Markov.of(baseline, order));
+    }
+    return new Fitted(models);
+  }
+
+  /** The labels by frequency, ties alphabetical: the order the classifiers' label indexer gives them. */
+  private static List<String> labelVocabulary(Dataset<Row> examples) {
+    List<String> labels = new ArrayList<>();
+    for (Row r : examples.groupBy(col(ModelColumns.LABEL)).count()
+        .orderBy(col("count").desc(), col(ModelColumns.LABEL)).collectAsList()) {
+      labels.add(r.getString(0));
+    }
+    return labels;
+  }
+
+  /**
+   * Forced boosted trees still fit once on the validation split, for their number of rounds; a log too small for
+   * that split gets {@code model.boosted_rounds} rounds.
+   */
+  private Selection forcedBoosted(Dataset<Row> journeys, JourneySplit testSplit, Dataset<Row> train) {
+    try {
+      return select(journeys, testSplit, train).forced(settings.type());
+    } catch (TooFewExamplesException e) {
+      return new Selection(settings.type(), "forced by model.type (--model) = " + settings.type() + "; "
+          + ModelColumns.BOOSTED_TREES + " fitted with model.boosted_rounds = " + settings.boostedRounds()
+          + " rounds: too few training journeys to stop early on a validation split", List.of(),
+          testSplit.description(), settings.boostedRounds());
+    }
+  }
+
+  /**
+   * Fits every candidate on the training journeys less the latest {@code model.validation_fraction} of them, scores
+   * them on those, and chooses the best top-1 accuracy (ties: the lower log loss, then the earlier candidate).
+   */
+  private Selection select(Dataset<Row> journeys, JourneySplit testSplit, Dataset<Row> train) {
+    Dataset<Row> trainJourneys = journeys.join(testSplit.assignment().filter(col(JourneySplit.IS_TEST).equalTo(false))
+        .select(JourneySplit.JOURNEY_ID), ModelColumns.JOURNEY_ID, "left_semi");
+    JourneySplit inner = JourneySplit.byStartTime(spark, trainJourneys, settings.validationFraction(),
+        settings.seed());
+    Dataset<Row> assignment = inner.assignment().persist(StorageLevel.MEMORY_AND_DISK());
+    JourneySplit fixed = new JourneySplit(assignment, inner.description());
+    Dataset<Row> fit = fixed.train(train).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> validation = fixed.test(train).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long fitCount = fit.count();
+      long validationCount = validation.count();
+      if (fitCount == 0 || validationCount == 0) {
+        throw new TooFewExamplesException("the validation split (" + inner.description() + " of the training "
+            + "journeys) leaves " + fitCount + " prefixes to fit and " + validationCount + " to validate on: the "
+            + "model cannot be chosen; more journeys are needed, or name the model with --model");
+      }
+      Fitted fitted = fitAll(fit, validation, settings.boostedRounds());
+      int rounds = fitted.names().contains(ModelColumns.BOOSTED_TREES) ? NextTouchpointTrainer.boostedRounds(
+          ((FittedModel.Classifier) fitted.get(ModelColumns.BOOSTED_TREES)).pipeline()) : 0;
+      List<String> names = fitted.names();
+      ModelEvaluation.Result result = ModelEvaluation.evaluate(spark, fitted.score(spark, validation),
+          fitted.labels(), names, settings.logLossEpsilon());
+      String best = names.get(0);
+      for (String name : names) {
+        double top1 = result.overall(name, ModelColumns.TOP1_ACCURACY);
+        double bestTop1 = result.overall(best, ModelColumns.TOP1_ACCURACY);
+        if (top1 > bestTop1 || top1 == bestTop1
+            && result.overall(name, ModelColumns.LOG_LOSS) < result.overall(best, ModelColumns.LOG_LOSS)) {
+          best = name;
+        }
+      }
+      String runnerUp = null;
+      for (String name : names) {
+        if (!name.equals(best) && (runnerUp == null || result.overall(name, ModelColumns.TOP1_ACCURACY)
+            > result.overall(runnerUp, ModelColumns.TOP1_ACCURACY))) {
+          runnerUp = name;
+        }
+      }
+      String description = "validation: " + inner.description() + " of the training journeys, "
+          + validationCount + " prefixes";
+      String reason = String.format(Locale.ROOT, "chosen on validation (%s, %d prefixes; fitted on the other %d): "
+          + "%s has the highest top-1 accuracy %.4f (log loss %.4f)%s", inner.description(), validationCount,
+          fitCount, best, result.overall(best, ModelColumns.TOP1_ACCURACY), result.overall(best, ModelColumns.LOG_LOSS),
+          runnerUp == null ? "" : String.format(Locale.ROOT, ", next %s %.4f (log loss %.4f)", runnerUp,
+              result.overall(runnerUp, ModelColumns.TOP1_ACCURACY),
+              result.overall(runnerUp, ModelColumns.LOG_LOSS)))
+          + (rounds > 0 ? "; " + roundsNote(rounds) : "");
+      List<ModelEvaluation.MetricRow> rows = new ArrayList<>();
+      for (String name : names) {
+        for (String metric : List.of(ModelColumns.TOP1_ACCURACY, ModelColumns.LOG_LOSS)) {
+          rows.add(new ModelEvaluation.MetricRow(name, ModelColumns.VALIDATION + metric, null,
+              result.overall(name, metric)));
+        }
+      }
+      return new Selection(best, reason, rows, description, rounds);
+    } finally {
+      fit.unpersist();
+      validation.unpersist();
+      assignment.unpersist();
+    }
+  }
+
+  private static Row metricRow(ModelEvaluation.MetricRow m, String split, long trainCount, long testCount) {
+    return RowFactory.create(m.model(), m.metric(), m.touchpoint(), Double.isNaN(m.value()) ? null : m.value(),
+        split, trainCount, testCount);
   }
 
   /**

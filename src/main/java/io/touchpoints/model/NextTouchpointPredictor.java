@@ -18,10 +18,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.Transformer;
-import org.apache.spark.ml.feature.CountVectorizerModel;
-import org.apache.spark.ml.functions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -33,8 +29,9 @@ import org.apache.spark.sql.types.DataTypes;
  * the data's end (the newest journey end), i.e. a journey that may still continue.
  *
  * <p>Features are rebuilt exactly as in training ({@link PrefixExamples} with the k stored in the model's metadata)
- * on the journey's whole path so far. Touchpoints the model never saw fall into the indexers' "other" bucket and add
- * nothing to the counts, so such a journey still gets a prediction (from what is known about it); {@link #unseen}
+ * on the journey's whole path so far; a saved Markov baseline looks its context up instead. Touchpoints the model
+ * never saw fall into the indexers' "other" bucket and add nothing to the counts (a Markov baseline backs off to a
+ * shorter context), so such a journey still gets a prediction (from what is known about it); {@link #unseen}
  * lists them for the stage's message. Output: {@code next_touchpoint} rows (customer_id, journey_id, rank,
  * touchpoint, probability, model_version), k per journey (fewer when the model knows fewer labels).
  */
@@ -69,10 +66,10 @@ final class NextTouchpointPredictor {
     List<String> labels = model.metadata().labels();
     Column vocab = org.apache.spark.sql.functions.array(
         labels.stream().map(org.apache.spark.sql.functions::lit).toArray(Column[]::new)).cast("array<string>");
-    Dataset<Row> scored = model.pipeline().transform(prefixes.drop(ModelColumns.LABEL));
+    Dataset<Row> scored = model.model().score(prefixes.sparkSession(), prefixes.drop(ModelColumns.LABEL));
     // Highest probability first, ties by label order: sort (-p, index) pairs ascending.
-    Column ranked = slice(sort_array(transform(functions.vector_to_array(col(NextTouchpointTrainer.PROBABILITY),
-        "float64"), (p, i) -> struct(p.multiply(-1).as("neg_p"), i.as("i")))), 1, topK);
+    Column ranked = slice(sort_array(transform(col(ModelColumns.PROBABILITIES),
+        (p, i) -> struct(p.multiply(-1).as("neg_p"), i.as("i")))), 1, topK);
     return scored
         .select(col(ModelColumns.CUSTOMER_ID), col(ModelColumns.JOURNEY_ID),
             posexplode(ranked).as(new String[] {"_pos", "_top"}))
@@ -88,7 +85,7 @@ final class NextTouchpointPredictor {
 
   /** Touchpoints in these prefixes that the model never saw in training (sorted; small: distinct names). */
   public List<String> unseen(Dataset<Row> prefixes) {
-    List<String> known = knownTouchpoints(model.pipeline());
+    List<String> known = model.model().knownTouchpoints();
     Column knownArray = org.apache.spark.sql.functions.array(
         known.stream().map(org.apache.spark.sql.functions::lit).toArray(Column[]::new)).cast("array<string>");
     List<String> out = new ArrayList<>();
@@ -97,16 +94,6 @@ final class NextTouchpointPredictor {
       out.add(r.getString(0));
     }
     return out;
-  }
-
-  /** Every touchpoint of the training prefixes: the vocabulary of the pipeline's touchpoint counts. */
-  static List<String> knownTouchpoints(PipelineModel pipeline) {
-    for (Transformer stage : pipeline.stages()) {
-      if (stage instanceof CountVectorizerModel counts) {
-        return List.of(counts.vocabulary());
-      }
-    }
-    throw new IllegalArgumentException("the pipeline has no touchpoint counts stage");
   }
 
   /** Journeys per prefix frame that contain an unseen touchpoint. */

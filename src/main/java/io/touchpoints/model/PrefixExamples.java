@@ -35,7 +35,8 @@ import org.apache.spark.sql.types.DataTypes;
  * <p>Inputs: the {@code journeys} table (ordered touchpoint structs, start time, conversions) and the {@code events}
  * table (conversions, churn events and survey answers of each customer). Every feature of a prefix uses only what
  * happened at or before its last touch: the last k touchpoints and their n-grams, the touchpoints so far, position,
- * hours since the previous touch and since the journey's start, hour and weekday of the last touch (UTC), its stage,
+ * hours since the previous touch and since the journey's start, hour and weekday of the last touch (UTC) and its
+ * calendar date as a number (days since 1970), its stage,
  * the customer's conversions, explicit churn and survey answers (count, mean CSAT, mean NPS) so far, and the
  * customer's earlier journeys and how many converted.
  *
@@ -106,6 +107,8 @@ final class PrefixExamples {
     out.add(coalesce(hoursBetween(previousTime, lastTime), lit(0.0)).as(ModelColumns.HOURS_SINCE_PREVIOUS));
     out.add(hoursBetween(col(JourneyColumns.START_TIME), lastTime).as(ModelColumns.HOURS_SINCE_START));
     out.add(hour(lastTime).as(ModelColumns.HOUR_OF_DAY));
+    out.add(call_function("unix_micros", lastTime).cast(DataTypes.DoubleType).divide(8.64e10)
+        .as(ModelColumns.DAYS_SINCE_EPOCH));
     out.add(dayofweek(lastTime).as(ModelColumns.DAY_OF_WEEK));
     out.add(coalesce(col("_touch").getField("stage"), lit(ModelColumns.NONE)).as(ModelColumns.STAGE));
     out.add(col(ModelColumns.PRIOR_JOURNEYS));

@@ -107,6 +107,12 @@ public final class ReportCharts {
   }
 
   /** Overall metrics of the model and its baselines (top-1, top-3 accuracy, macro F1), one group per model. */
+  /** An overall metric of a model, or null (e.g. the interval bounds of a metric that has none). */
+  private static Double overall(List<ReportData.ModelMetric> metrics, String model, String metric) {
+    return metrics.stream().filter(m -> m.touchpoint() == null && m.model().equals(model) && m.metric().equals(metric))
+        .map(ReportData.ModelMetric::value).findFirst().orElse(null);
+  }
+
   public static BarChart modelComparison(List<ReportData.ModelMetric> metrics) {
     BarChart chart = BarChart.titled("Next-touchpoint model against baselines (test split)")
         .format(BarChart.Format.PERCENT);
@@ -115,7 +121,8 @@ public final class ReportCharts {
     for (String model : models) {
       for (String metric : MODEL_COMPARISON_METRICS) {
         metrics.stream().filter(m -> m.touchpoint() == null && m.model().equals(model) && m.metric().equals(metric))
-            .findFirst().ifPresent(m -> chart.bar(model, metric, m.value(), null, null));
+            .findFirst().ifPresent(m -> chart.bar(model, metric, m.value(), overall(metrics, model, metric + "_low_95"),
+                overall(metrics, model, metric + "_high_95")));
       }
     }
     return chart;

@@ -74,11 +74,16 @@ public final class ReportHtml {
     if (data.modelMetrics().isEmpty()) {
       note(h, NO_MODEL);
     } else {
-      ReportData.ModelMetric any = data.modelMetrics().get(0);
+      // The test split's description is on the test metrics (the choice's rows carry its reason instead).
+      ReportData.ModelMetric any = data.modelMetrics().stream().filter(m -> m.metric().equals("top1_accuracy"))
+          .findFirst().orElse(data.modelMetrics().get(0));
       h.append("<p>Split: ").append(esc(any.split())).append("; ")
           .append(any.trainExamples() == null ? "?" : fmt("%,d", any.trainExamples())).append(" training and ")
           .append(any.testExamples() == null ? "?" : fmt("%,d", any.testExamples()))
           .append(" test examples.</p>\n");
+      data.modelMetrics().stream().filter(m -> m.metric().equals("chosen") && m.value() == 1.0).findFirst()
+          .ifPresent(m -> h.append("<p>Saved model: <b>").append(esc(m.model())).append("</b>, ")
+              .append(esc(m.split())).append(".</p>\n"));
       figure(h, ReportCharts.modelComparison(data.modelMetrics()));
     }
 

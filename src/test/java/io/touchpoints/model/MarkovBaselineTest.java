@@ -76,7 +76,7 @@ class MarkovBaselineTest extends SparkTestBase {
         RowFactory.create(List.of("a", "b"), "c"),
         RowFactory.create(List.of("c"), "a"));
     Map<String, List<Row>> byModel = fitted().score(session(), test).collectAsList().stream()
-        .collect(Collectors.groupingBy(r -> r.getString(0)));
+        .collect(Collectors.groupingBy(r -> r.<String>getAs(ModelColumns.MODEL)));
     assertThat(byModel.keySet()).containsExactlyInAnyOrder("most_frequent", "markov_1", "markov_2", "markov_3");
     assertThat(probabilities(byModel.get("markov_2"), "c")).containsExactly(P2_AB, within(1e-12));
     assertThat(probabilities(byModel.get("markov_3"), "c")).containsExactly(P2_AB, within(1e-12));
@@ -86,7 +86,8 @@ class MarkovBaselineTest extends SparkTestBase {
   }
 
   private static double[] probabilities(List<Row> rows, String label) {
-    Row row = rows.stream().filter(r -> label.equals(r.getString(1))).findFirst().orElseThrow();
-    return row.<Double>getList(2).stream().mapToDouble(Double::doubleValue).toArray();
+    Row row = rows.stream().filter(r -> label.equals(r.getAs(ModelColumns.LABEL))).findFirst().orElseThrow();
+    return row.<Double>getList(row.fieldIndex(ModelColumns.PROBABILITIES)).stream().mapToDouble(Double::doubleValue)
+        .toArray();
   }
 }

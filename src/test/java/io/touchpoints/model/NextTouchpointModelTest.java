@@ -56,10 +56,12 @@ class NextTouchpointModelTest extends SparkTestBase {
 
   @Test
   void modelAndBaselinesAreEvaluatedSideBySide() {
-    assertThat(trained.models()).containsExactly("logistic_regression", "most_frequent", "markov_1", "markov_2",
-        "markov_3");
+    assertThat(trained.models()).containsExactly("logistic_regression", "boosted_trees", "most_frequent",
+        "markov_1", "markov_2", "markov_3");
     ModelEvaluation.Result result = trained.evaluation();
     double model = result.overall("logistic_regression", ModelColumns.TOP1_ACCURACY);
+    assertThat(result.overall("boosted_trees", ModelColumns.TOP1_ACCURACY)).as("boosted trees learn the chain too")
+        .isGreaterThan(0.7);
     double markov = result.overall("markov_1", ModelColumns.TOP1_ACCURACY);
     assertThat(model).as("the planted successor is learnable").isGreaterThan(0.7)
         .isGreaterThan(result.overall("most_frequent", ModelColumns.TOP1_ACCURACY) + 0.3)
@@ -71,6 +73,102 @@ class NextTouchpointModelTest extends SparkTestBase {
         .as("support sums to the test prefixes").satisfies(values ->
             assertThat(values.stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(trained.testExamples()));
     assertThat(trained.split()).contains("latest 33.3% of journeys by start time");
+  }
+
+  @Test
+  void theModelIsChosenOnValidationAndEveryCandidateHasAnInterval() {
+    Map<String, Double> chosen = metric(ModelColumns.CHOSEN, null);
+    assertThat(chosen.keySet()).containsExactlyInAnyOrderElementsOf(trained.models());
+    assertThat(chosen.values().stream().filter(v -> v == 1.0).count()).as("exactly one chosen").isEqualTo(1);
+    assertThat(chosen.get(trained.chosen())).isEqualTo(1.0);
+    assertThat(trained.selection()).startsWith("chosen on validation").contains(trained.chosen());
+
+    // The choice is the best validation top-1 (never a test figure).
+    Map<String, Double> validation = metric(ModelColumns.VALIDATION + ModelColumns.TOP1_ACCURACY, null);
+    assertThat(validation.keySet()).containsExactlyInAnyOrderElementsOf(trained.models());
+    double bestValidation = validation.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    assertThat(validation.get(trained.chosen())).isEqualTo(bestValidation);
+
+    Map<String, Double> low = metric(ModelColumns.TOP1_ACCURACY + ModelColumns.LOW_95, null);
+    Map<String, Double> high = metric(ModelColumns.TOP1_ACCURACY + ModelColumns.HIGH_95, null);
+    for (String model : trained.models()) {
+      double top1 = trained.evaluation().overall(model, ModelColumns.TOP1_ACCURACY);
+      assertThat(top1).as(model).isBetween(low.get(model), high.get(model));
+      assertThat(high.get(model) - low.get(model)).as("%s interval width", model).isBetween(0.0, 0.3);
+    }
+    // Paired gains of the chosen model over each other candidate: the point inside its interval.
+    for (String other : trained.models()) {
+      if (other.equals(trained.chosen())) {
+        continue;
+      }
+      double gain = metric(ModelColumns.TOP1_GAIN, other).get(trained.chosen());
+      assertThat(gain).isCloseTo(trained.evaluation().overall(trained.chosen(), ModelColumns.TOP1_ACCURACY)
+          - trained.evaluation().overall(other, ModelColumns.TOP1_ACCURACY), within(1e-9));
+      assertThat(gain).isBetween(metric(ModelColumns.TOP1_GAIN + ModelColumns.LOW_95, other).get(trained.chosen()),
+          metric(ModelColumns.TOP1_GAIN + ModelColumns.HIGH_95, other).get(trained.chosen()));
+    }
+    // Calibration: an error per model; the chosen model's reliability bins count every test prefix.
+    assertThat(metric(ModelColumns.CALIBRATION_ERROR, null).values()).hasSize(trained.models().size())
+        .allSatisfy(e -> assertThat(e).isBetween(0.0, 1.0));
+    double binned = trained.metrics().filter(col(ModelColumns.METRIC).equalTo(ModelColumns.RELIABILITY_COUNT))
+        .collectAsList().stream().mapToDouble(r -> r.<Double>getAs(ModelColumns.VALUE)).sum();
+    assertThat(binned).isEqualTo(trained.testExamples());
+  }
+
+  @Test
+  void aForcedMarkovBaselineIsSavedAndPredicts() {
+    Path markovOutput = newTempDir("model-markov");
+    NextTouchpointModel.Trained markov = new NextTouchpointModel(session(), settings(Map.of("model.type",
+        "markov_2"))).train(tables.journeys(), tables.events(), markovOutput.toString(), RUN_DATE, "test", "hash");
+    assertThat(markov.chosen()).isEqualTo("markov_2");
+    assertThat(markov.selection()).contains("forced");
+    assertThat(markov.models()).containsExactly("most_frequent", "markov_1", "markov_2", "markov_3");
+    ModelStore.Loaded loaded = new ModelStore(session(), markovOutput.toString()).load(null);
+    assertThat(loaded.model()).isInstanceOf(FittedModel.Markov.class);
+    assertThat(loaded.metadata().model()).isEqualTo("markov_2");
+
+    NextTouchpointModel.Predicted predicted = new NextTouchpointModel(session(), settings(Map.of("model.top_k", 1)))
+        .predict(tables.journeys(), tables.events(), markovOutput.toString(), Duration.ofDays(30));
+    List<Row> rows = predicted.rows().collectAsList();
+    predicted.release();
+    assertThat(predicted.unseen()).containsExactly("zzz");
+    // new1's path ends a > zzz: the unseen context backs off to the label frequencies, whose top is one of a..d.
+    assertThat(rows).singleElement().satisfies(r -> {
+      assertThat(r.<String>getAs(ModelColumns.TOUCHPOINT)).isIn("a", "b", "c", "d");
+      assertThat(r.<Double>getAs(ModelColumns.PROBABILITY)).isBetween(0.0, 1.0);
+    });
+  }
+
+  @Test
+  void forcedBoostedTreesStopEarlyOnValidationAndAreRefitWithThatManyRounds() {
+    Path boostedOutput = newTempDir("model-boosted");
+    NextTouchpointModel.Trained boosted = new NextTouchpointModel(session(), settings(Map.of("model.type",
+        "boosted_trees"))).train(tables.journeys(), tables.events(), boostedOutput.toString(), RUN_DATE, "test",
+        "hash");
+    assertThat(boosted.chosen()).isEqualTo("boosted_trees");
+    java.util.regex.Matcher rounds = java.util.regex.Pattern
+        .compile("forced .*refit with (\\d+) rounds \\(early stopping on validation\\)")
+        .matcher(boosted.selection());
+    assertThat(rounds.find()).as("reason: %s", boosted.selection()).isTrue();
+    int stoppedAt = Integer.parseInt(rounds.group(1));
+    // This small log's validation loss may still fall at the cap (300 rounds); the planted time-dependence test
+    // stops early.
+    assertThat(stoppedAt).isBetween(1, settings(Map.of()).boostedRounds());
+    ModelStore.Loaded loaded = new ModelStore(session(), boostedOutput.toString()).load(null);
+    assertThat(loaded.model()).isInstanceOf(FittedModel.Classifier.class);
+    assertThat(NextTouchpointTrainer.boostedRounds(((FittedModel.Classifier) loaded.model()).pipeline()))
+        .as("rounds of the saved trees").isEqualTo(stoppedAt);
+  }
+
+  /** A metric of every model (touchpoint null, or the one given). */
+  private static Map<String, Double> metric(String name, String touchpoint) {
+    Map<String, Double> byModel = new java.util.HashMap<>();
+    for (Row r : trained.metrics().filter(col(ModelColumns.METRIC).equalTo(name)
+        .and(touchpoint == null ? col(ModelColumns.TOUCHPOINT).isNull()
+            : col(ModelColumns.TOUCHPOINT).equalTo(touchpoint))).collectAsList()) {
+      byModel.put(r.getAs(ModelColumns.MODEL), r.getAs(ModelColumns.VALUE));
+    }
+    return byModel;
   }
 
   @Test
@@ -92,7 +190,9 @@ class NextTouchpointModelTest extends SparkTestBase {
     ModelStore.Loaded loaded = new ModelStore(session(), output.toString()).load(null);
     assertThat(loaded.metadata().version()).isEqualTo("2024-12-31");
     assertThat(loaded.metadata().labels()).containsExactlyInAnyOrder("a", "b", "c", "d");
-    assertThat(loaded.metadata().metrics()).containsKeys("logistic_regression", "markov_3");
+    assertThat(loaded.metadata().metrics()).containsKeys("logistic_regression", "boosted_trees", "markov_3");
+    assertThat(loaded.metadata().model()).isEqualTo(trained.chosen());
+    assertThat(loaded.metadata().selection()).isEqualTo(trained.selection());
     assertThat(Files.exists(output.resolve("models").resolve("latest"))).isTrue();
 
     NextTouchpointModel.Predicted predicted = new NextTouchpointModel(session(), settings(Map.of("model.top_k", 2)))

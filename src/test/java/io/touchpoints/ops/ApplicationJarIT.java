@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The jars for spark-submit hold the job and only its own dependencies: Spark, Scala and ANTLR come from the cluster.
  * Every {@code org/apache/spark} class in the application jar must be Delta's own (Delta's code lives in
- * {@code org.apache.spark.sql.delta}), checked against the delta-spark jar itself.
+ * {@code org.apache.spark.sql.delta}) or XGBoost's ({@code org.apache.spark.ml.xgboost}), checked against the
+ * delta-spark and xgboost4j-spark jars themselves. Both jars carry XGBoost with its native library (clusters do not
+ * have it).
  */
 class ApplicationJarIT {
 
@@ -38,6 +40,11 @@ class ApplicationJarIT {
     return names.stream().filter(n -> java.util.Arrays.stream(prefixes).anyMatch(n::startsWith)).toList();
   }
 
+  private static Path xgboostJar() throws IOException {
+    return BuiltArtifacts.jarsOfGroup("ml/dmlc").stream()
+        .filter(p -> p.getFileName().toString().startsWith("xgboost4j-spark_")).findFirst().orElseThrow();
+  }
+
   @Test
   void applicationJarHoldsTheJobDeltaPicocliAndConfigButNoSparkScalaOrAntlr() throws IOException {
     Set<String> app = entries(BuiltArtifacts.appJar());
@@ -48,7 +55,10 @@ class ApplicationJarIT {
         "io/delta/storage/LogStore.class",
         "org/apache/spark/sql/delta/catalog/DeltaCatalog.class",
         "picocli/CommandLine.class",
-        "com/typesafe/config/ConfigFactory.class");
+        "com/typesafe/config/ConfigFactory.class",
+        "ml/dmlc/xgboost4j/scala/spark/XGBoostClassifier.class",
+        "ml/dmlc/xgboost4j/java/XGBoostJNI.class",
+        "lib/linux/x86_64/libxgboost4j.so");
     assertThat(under(app, "scala/", "org/antlr/", "org/apache/hadoop/", "com/fasterxml/", "org/slf4j/",
         "org/apache/logging/")).as("classes the cluster provides").isEmpty();
     assertThat(under(app, "module-info.class", "META-INF/versions/9/module-info.class")).isEmpty();
@@ -56,8 +66,10 @@ class ApplicationJarIT {
     Path deltaJar = BuiltArtifacts.jarsOfGroup("io/delta").stream()
         .filter(p -> p.getFileName().toString().startsWith("delta-spark_")).findFirst().orElseThrow();
     Set<String> delta = entries(deltaJar);
-    List<String> sparkNotFromDelta = under(app, "org/apache/spark/").stream().filter(n -> !delta.contains(n)).toList();
-    assertThat(sparkNotFromDelta).as("org/apache/spark entries that are not Delta's own").isEmpty();
+    Set<String> xgboost = entries(xgboostJar());
+    List<String> sparkNotFromDelta = under(app, "org/apache/spark/").stream()
+        .filter(n -> !delta.contains(n) && !xgboost.contains(n)).toList();
+    assertThat(sparkNotFromDelta).as("org/apache/spark entries that are not Delta's or XGBoost's own").isEmpty();
     assertThat(mainClass(BuiltArtifacts.appJar())).isEqualTo("io.touchpoints.cli.TouchpointsCli");
   }
 
@@ -65,8 +77,11 @@ class ApplicationJarIT {
   void slimJarLeavesDeltaToTheCluster() throws IOException {
     Set<String> slim = entries(BuiltArtifacts.slimJar());
     assertThat(slim).contains("io/touchpoints/cli/TouchpointsCli.class", "picocli/CommandLine.class",
-        "com/typesafe/config/ConfigFactory.class");
-    assertThat(under(slim, "io/delta/", "org/apache/spark/", "scala/", "org/antlr/")).isEmpty();
+        "com/typesafe/config/ConfigFactory.class", "ml/dmlc/xgboost4j/scala/spark/XGBoostClassifier.class",
+        "lib/linux/x86_64/libxgboost4j.so");
+    Set<String> xgboost = entries(xgboostJar());
+    assertThat(under(slim, "io/delta/", "org/apache/spark/", "scala/", "org/antlr/").stream()
+        .filter(n -> !xgboost.contains(n)).toList()).isEmpty();
     assertThat(mainClass(BuiltArtifacts.slimJar())).isEqualTo("io.touchpoints.cli.TouchpointsCli");
   }
 }
