@@ -1,10 +1,12 @@
 package io.touchpoints.pipeline;
 
 import io.touchpoints.attribution.AttributionStage;
+import io.touchpoints.effects.EffectsStage;
 import io.touchpoints.journey.JourneysStage;
 import io.touchpoints.metrics.MetricsStage;
 import io.touchpoints.model.ModelStage;
 import io.touchpoints.predict.PredictStage;
+import io.touchpoints.recommend.RecommendStage;
 
 /**
  * The registry of stages, in the order a run takes them: a new stage is its own package plus one line here. A
@@ -15,7 +17,9 @@ public enum PipelineStage {
   METRICS(new MetricsStage()),
   ATTRIBUTION(new AttributionStage()),
   MODEL(new ModelStage()),
-  PREDICT(new PredictStage());
+  PREDICT(new PredictStage()),
+  EFFECTS(new EffectsStage()),
+  RECOMMEND(new RecommendStage());
 
   private final Stage<?> stage;
 
