@@ -85,7 +85,8 @@ class ModelCommandsTest extends SparkTestBase {
 
     Path holdout = dir.resolve("holdout.txt");
     Files.writeString(holdout, "c1:1\nc2:1\nc3:1\nc4:1\nc5:1\nc6:1\nc7:1\nc8:1\nc9:1\nc10:1\n");
-    Result fixed = run("train", "--output", out, "--holdout", holdout.toString(), "--min-prefix", "2");
+    Result fixed = run("train", "--output", out, "--holdout", holdout.toString(), "--min-prefix", "2",
+        "--model", "logistic_regression");
     assertThat(fixed.code()).as(fixed.err()).isZero();
     assertThat(fixed.out()).contains("holdout " + holdout).contains("logistic_regression");
     Row split = tables.readRunDate(TableNames.MODEL_METRICS, null).select(ModelColumns.SPLIT, ModelColumns.MODEL)
