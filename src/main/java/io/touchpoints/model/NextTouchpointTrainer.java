@@ -25,6 +25,7 @@ import org.apache.spark.ml.tuning.TrainValidationSplit;
 import org.apache.spark.ml.tuning.TrainValidationSplitModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
 /**
  * Fits one next-touchpoint classifier: an MLlib {@link Pipeline} from prefix examples ({@link PrefixExamples}) to
@@ -225,7 +226,11 @@ final class NextTouchpointTrainer {
     XGBoostClassifier trees = (XGBoostClassifier) stages[stages.length - 1];
     trees.setNumRound(rounds);
     if (validation != null) {
-      trees.setEvalDataset(inOrder(features.transform(validation)));
+      // Validation labels the fit split never saw have no class to score (on small logs a rare touchpoint may fall
+      // on one side only): early stopping watches the others.
+      Dataset<Row> scorable = validation.filter(
+          functions.col(ModelColumns.LABEL).isin(labels(features).toArray()));
+      trees.setEvalDataset(inOrder(features.transform(scorable)));
       trees.setNumEarlyStoppingRounds(settings.boostedEarlyStopping());
     }
     XGBoostClassificationModel fitted = trees.fit(inOrder(features.transform(train)));

@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -158,6 +160,22 @@ class NextTouchpointModelTest extends SparkTestBase {
     assertThat(loaded.model()).isInstanceOf(FittedModel.Classifier.class);
     assertThat(NextTouchpointTrainer.boostedRounds(((FittedModel.Classifier) loaded.model()).pipeline()))
         .as("rounds of the saved trees").isEqualTo(stoppedAt);
+  }
+
+  @Test
+  void boostedTreesStopEarlyOnAValidationSplitHoldingALabelTheFitNeverSaw() {
+    Dataset<Row> examples = PrefixExamples.build(tables.journeys(), tables.events(), 1, false)
+        .filter(col(ModelColumns.LABEL).isNotNull());
+    // The rarest next touchpoint appears in validation only (small logs split a rare touchpoint so).
+    String rare = examples.groupBy(ModelColumns.LABEL).count().orderBy(col("count"), col(ModelColumns.LABEL))
+        .first().getString(0);
+    Dataset<Row> train = examples.filter(col(ModelColumns.LABEL).notEqual(rare));
+    Dataset<Row> validation = examples.filter(col(ModelColumns.LABEL).equalTo(rare))
+        .unionByName(train.limit(50));
+    PipelineModel fitted = new NextTouchpointTrainer(settings(Map.of()), ModelColumns.BOOSTED_TREES)
+        .fitBoosted(train, validation, 5);
+    assertThat(NextTouchpointTrainer.labels(fitted)).as("labels of the fit").doesNotContain(rare);
+    assertThat(NextTouchpointTrainer.boostedRounds(fitted)).isBetween(1, 5);
   }
 
   /** A metric of every model (touchpoint null, or the one given). */
