@@ -164,15 +164,16 @@ class NextTouchpointModelTest extends SparkTestBase {
 
   @Test
   void boostedTreesStopEarlyOnAValidationSplitHoldingALabelTheFitNeverSaw() {
-    Dataset<Row> examples = PrefixExamples.build(tables.journeys(), tables.events(), 1, false)
-        .filter(col(ModelColumns.LABEL).isNotNull());
+    ModelSettings settings = settings(Map.of());
+    Dataset<Row> examples = PrefixExamples.build(tables.journeys(), tables.events(), settings.lastTouches(),
+        settings.endLabel()).filter(col(ModelColumns.LABEL).isNotNull());
     // The rarest next touchpoint appears in validation only (small logs split a rare touchpoint so).
     String rare = examples.groupBy(ModelColumns.LABEL).count().orderBy(col("count"), col(ModelColumns.LABEL))
         .first().getString(0);
     Dataset<Row> train = examples.filter(col(ModelColumns.LABEL).notEqual(rare));
     Dataset<Row> validation = examples.filter(col(ModelColumns.LABEL).equalTo(rare))
         .unionByName(train.limit(50));
-    PipelineModel fitted = new NextTouchpointTrainer(settings(Map.of()), ModelColumns.BOOSTED_TREES)
+    PipelineModel fitted = new NextTouchpointTrainer(settings, ModelColumns.BOOSTED_TREES)
         .fitBoosted(train, validation, 5);
     assertThat(NextTouchpointTrainer.labels(fitted)).as("labels of the fit").doesNotContain(rare);
     assertThat(NextTouchpointTrainer.boostedRounds(fitted)).isBetween(1, 5);
