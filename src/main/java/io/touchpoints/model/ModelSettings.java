@@ -36,6 +36,7 @@ import java.util.List;
  * @param boostedWorkers boosted trees: XGBoost workers; 0 = one per task slot available when training starts; 1
  *     (default) = the same trees whatever the partitioning or the cluster
  * @param boostedThreads boosted trees: threads of each XGBoost worker (should match spark.task.cpus)
+ * @param parallelism candidates fitted at once (one driver thread each, as MLlib's CrossValidator does)
  * @param tuning tune regParam (LR) or maxDepth (RF) with a TrainValidationSplit of the training part
  * @param tuningTrainRatio share of the training part the tuning fits on (the rest validates)
  * @param markovOrder highest order of the Markov baselines (1..3 gives markov_1..markov_3)
@@ -69,6 +70,7 @@ public record ModelSettings(
     int boostedEarlyStopping,
     int boostedWorkers,
     int boostedThreads,
+    int parallelism,
     boolean tuning,
     double tuningTrainRatio,
     int markovOrder,
@@ -113,6 +115,9 @@ public record ModelSettings(
       throw new ConfigurationException("model.boosted_rounds and model.boosted_threads must be at least 1, "
           + "model.boosted_max_depth 1 to 20 and model.boosted_workers at least 0 (0 = the task slots), got "
           + boostedRounds + ", " + boostedThreads + ", " + boostedMaxDepth + " and " + boostedWorkers);
+    }
+    if (parallelism < 1) {
+      throw new ConfigurationException("model.parallelism must be at least 1, got " + parallelism);
     }
     if (!(boostedLearningRate > 0 && boostedLearningRate <= 1)) {
       throw new ConfigurationException("model.boosted_learning_rate must be in (0, 1], got " + boostedLearningRate);
@@ -207,6 +212,7 @@ public record ModelSettings(
           c.getInt("boosted_early_stopping"),
           c.getInt("boosted_workers"),
           c.getInt("boosted_threads"),
+          c.getInt("parallelism"),
           c.getBoolean("tuning"),
           c.getDouble("tuning_train_ratio"),
           c.getInt("markov_order"),

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
+import io.touchpoints.pipeline.ConcurrentJobs;
 import io.touchpoints.pipeline.InputException;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -142,6 +144,7 @@ public final class NextTouchpointModel {
       JourneySplit fixed = new JourneySplit(assignment, split.description());
       Dataset<Row> train = fixed.train(examples).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> test = fixed.test(examples).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> scored = null;
       try {
         long trainCount = train.count();
         long testCount = test.count();
@@ -155,10 +158,11 @@ public final class NextTouchpointModel {
                 : new Selection(settings.type(), "forced by model.type (--model) = " + settings.type(), List.of(),
                     split.description(), 0);
 
-        Fitted fitted = fitAll(train, null, selection.boostedRounds());
+        Fitted fitted = fitAll(inTasks(train, trainCount), null, selection.boostedRounds());
         List<String> labels = fitted.labels();
         List<String> models = fitted.names();
-        Dataset<Row> scored = fitted.score(spark, test);
+        // Read by the evaluation and the comparison, four passes: scored once.
+        scored = fitted.score(spark, inTasks(test, testCount)).persist(StorageLevel.MEMORY_AND_DISK());
         ModelEvaluation.Result evaluation = ModelEvaluation.evaluate(spark, scored, labels, models,
             settings.logLossEpsilon());
         List<ModelEvaluation.MetricRow> comparison = ModelComparison.compare(scored, labels, models,
@@ -204,6 +208,9 @@ public final class NextTouchpointModel {
         return new Trained(evaluation, metrics, models, trainCount, testCount, split.description(), savedTo,
             metadata, selection.chosen(), selection.reason());
       } finally {
+        if (scored != null) {
+          scored.unpersist();
+        }
         train.unpersist();
         test.unpersist();
         assignment.unpersist();
@@ -214,22 +221,33 @@ public final class NextTouchpointModel {
   }
 
   /**
-   * Fits the classifiers to fit and every baseline on these examples.
+   * Fits the classifiers to fit and every baseline on these examples, {@code model.parallelism} of them at once
+   * (each fit's Spark jobs are submitted from its own thread, as MLlib's {@code CrossValidator} does; on small logs
+   * a fit is mostly per-job latency, which this hides).
    *
    * @param validation boosted trees stop early on it; null: they fit exactly {@code boostedRounds} rounds
    */
   private Fitted fitAll(Dataset<Row> examples, Dataset<Row> validation, int boostedRounds) {
-    List<FittedModel> models = new ArrayList<>();
+    List<Callable<List<FittedModel>>> fits = new ArrayList<>();
     for (String classifier : settings.classifiers()) {
-      NextTouchpointTrainer trainer = new NextTouchpointTrainer(settings, classifier);
-      models.add(new FittedModel.Classifier(classifier, ModelColumns.BOOSTED_TREES.equals(classifier)
-          ? trainer.fitBoosted(examples, validation, boostedRounds) : trainer.fit(examples)));
+      fits.add(() -> {
+        NextTouchpointTrainer trainer = new NextTouchpointTrainer(settings, classifier);
+        return List.of(new FittedModel.Classifier(classifier, ModelColumns.BOOSTED_TREES.equals(classifier)
+            ? trainer.fitBoosted(examples, validation, boostedRounds) : trainer.fit(examples)));
+      });
     }
-    List<String> labels = models.isEmpty() ? labelVocabulary(examples) : models.get(0).labels();
-    MarkovBaseline baseline = MarkovBaseline.fit(examples, labels, settings.markovOrder(),
-        settings.markovSmoothing());
-    for (int order = 0; order <= settings.markovOrder(); order++) {
-      models.add(FittedModel.Markov.of(baseline, order));
+    fits.add(() -> {
+      MarkovBaseline baseline = MarkovBaseline.fit(examples, labelVocabulary(examples), settings.markovOrder(),
+          settings.markovSmoothing());
+      List<FittedModel> chains = new ArrayList<>();
+      for (int order = 0; order <= settings.markovOrder(); order++) {
+        chains.add(FittedModel.Markov.of(baseline, order));
+      }
+      return chains;
+    });
+    List<FittedModel> models = new ArrayList<>();
+    for (List<FittedModel> fitted : ConcurrentJobs.all("touchpoints-fit", settings.parallelism(), fits)) {
+      models.addAll(fitted);
     }
     return new Fitted(models);
   }
@@ -272,6 +290,7 @@ public final class NextTouchpointModel {
     JourneySplit fixed = new JourneySplit(assignment, inner.description());
     Dataset<Row> fit = fixed.train(train).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> validation = fixed.test(train).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> scored = null;
     try {
       long fitCount = fit.count();
       long validationCount = validation.count();
@@ -280,12 +299,14 @@ public final class NextTouchpointModel {
             + "journeys) leaves " + fitCount + " prefixes to fit and " + validationCount + " to validate on: the "
             + "model cannot be chosen; more journeys are needed, or name the model with --model");
       }
-      Fitted fitted = fitAll(fit, validation, settings.boostedRounds());
+      Fitted fitted = fitAll(inTasks(fit, fitCount), inTasks(validation, validationCount),
+          settings.boostedRounds());
       int rounds = fitted.names().contains(ModelColumns.BOOSTED_TREES) ? NextTouchpointTrainer.boostedRounds(
           ((FittedModel.Classifier) fitted.get(ModelColumns.BOOSTED_TREES)).pipeline()) : 0;
       List<String> names = fitted.names();
-      ModelEvaluation.Result result = ModelEvaluation.evaluate(spark, fitted.score(spark, validation),
-          fitted.labels(), names, settings.logLossEpsilon());
+      scored = fitted.score(spark, inTasks(validation, validationCount)).persist(StorageLevel.MEMORY_AND_DISK());
+      ModelEvaluation.Result result = ModelEvaluation.evaluate(spark, scored, fitted.labels(), names,
+          settings.logLossEpsilon());
       String best = names.get(0);
       for (String name : names) {
         double top1 = result.overall(name, ModelColumns.TOP1_ACCURACY);
@@ -320,10 +341,28 @@ public final class NextTouchpointModel {
       }
       return new Selection(best, reason, rows, description, rounds);
     } finally {
+      if (scored != null) {
+        scored.unpersist();
+      }
       fit.unpersist();
       validation.unpersist();
       assignment.unpersist();
     }
+  }
+
+  /** Examples per task at most when fitting and scoring; see {@link #inTasks}. */
+  static final long EXAMPLES_PER_TASK = 50_000;
+
+  /**
+   * The examples in fewer partitions when they are few: one task per {@link #EXAMPLES_PER_TASK}, never more than they
+   * have. Every task of a fit deserializes the whole feature pipeline's plan (about 10 ms), and the logistic
+   * regression runs one job per iteration: a small log's examples spread over every shuffle partition cost more in
+   * tasks than in work. Large inputs keep their partitioning.
+   */
+  static Dataset<Row> inTasks(Dataset<Row> examples, long count) {
+    int partitions = examples.rdd().getNumPartitions();
+    long wanted = Math.max(1, (count + EXAMPLES_PER_TASK - 1) / EXAMPLES_PER_TASK);
+    return wanted < partitions ? examples.coalesce((int) wanted) : examples;
   }
 
   private static Row metricRow(ModelEvaluation.MetricRow m, String split, long trainCount, long testCount) {
