@@ -5,7 +5,7 @@ package io.touchpoints.model;
  * that {@link ModelEvaluation} reads, and the tables {@code model_metrics}, {@code model_confusion} and
  * {@code next_touchpoint}.
  */
-final class ModelColumns {
+public final class ModelColumns {
 
   // ---- prefix examples: one row per prefix of a journey ----
   public static final String JOURNEY_ID = "journey_id";
@@ -101,6 +101,11 @@ final class ModelColumns {
   public static final String VALIDATION = "validation_";
   /** 1 for the model that was chosen (and saved), 0 for the others; split says on what and why. */
   public static final String CHOSEN = "chosen";
+  /**
+   * Wall-clock seconds of the model's fit on the training journeys (the Markov baselines share one counting pass;
+   * candidates fitted side by side, model.parallelism, overlap).
+   */
+  public static final String FIT_SECONDS = "fit_seconds";
   /** Expected calibration error of the top-1 probability (equal-width bins). */
   public static final String CALIBRATION_ERROR = "expected_calibration_error";
   /**

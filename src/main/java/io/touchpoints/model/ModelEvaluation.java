@@ -187,8 +187,8 @@ final class ModelEvaluation {
    */
   public static List<String> summaryLines(Result result, List<String> models) {
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "  %-22s %13s %17s %13s %9s %9s", "model", "top1_accuracy", "95% interval",
-        "top3_accuracy", "macro_f1", "log_loss"));
+    lines.add(String.format(Locale.ROOT, "  %-22s %13s %17s %13s %9s %9s %7s", "model", "top1_accuracy",
+        "95% interval", "top3_accuracy", "macro_f1", "log_loss", "fit_s"));
     String chosen = null;
     for (String model : models) {
       double top1 = result.overall(model, ModelColumns.TOP1_ACCURACY);
@@ -197,11 +197,13 @@ final class ModelEvaluation {
       }
       boolean isChosen = result.overall(model, ModelColumns.CHOSEN) == 1.0;
       chosen = isChosen ? model : chosen;
-      lines.add(String.format(Locale.ROOT, "  %-22s %13.4f %17s %13.4f %9.4f %9.4f", model + (isChosen ? " *" : ""),
+      double seconds = result.overall(model, ModelColumns.FIT_SECONDS);
+      lines.add(String.format(Locale.ROOT, "  %-22s %13.4f %17s %13.4f %9.4f %9.4f %7s", model + (isChosen ? " *" : ""),
           top1, interval(result.overall(model, ModelColumns.TOP1_ACCURACY + ModelColumns.LOW_95),
               result.overall(model, ModelColumns.TOP1_ACCURACY + ModelColumns.HIGH_95)),
           result.overall(model, ModelColumns.TOP3_ACCURACY), result.overall(model, ModelColumns.MACRO_F1),
-          result.overall(model, ModelColumns.LOG_LOSS)));
+          result.overall(model, ModelColumns.LOG_LOSS),
+          Double.isNaN(seconds) ? "" : String.format(Locale.ROOT, "%.1f", seconds)));
     }
     if (chosen != null) {
       String best = null;

@@ -69,8 +69,11 @@ public final class NextTouchpointModel {
     return "boosted_trees refit with " + rounds + " rounds (early stopping on validation)";
   }
 
-  /** Every candidate fitted on the same examples, in report order (classifiers, then the baselines). */
-  record Fitted(List<FittedModel> models) {
+  /**
+   * Every candidate fitted on the same examples, in report order (classifiers, then the baselines), with the
+   * seconds each fit took.
+   */
+  record Fitted(List<FittedModel> models, Map<String, Double> fitSeconds) {
 
     List<String> names() {
       return models.stream().map(FittedModel::name).toList();
@@ -169,6 +172,10 @@ public final class NextTouchpointModel {
             selection.chosen(), settings);
 
         evaluation = evaluation.with(comparison);
+        List<ModelEvaluation.MetricRow> fitRows = new ArrayList<>();
+        fitted.fitSeconds().forEach((model, seconds) ->
+            fitRows.add(new ModelEvaluation.MetricRow(model, ModelColumns.FIT_SECONDS, null, seconds)));
+        evaluation = evaluation.with(fitRows);
         List<Row> metricRows = new ArrayList<>();
         for (ModelEvaluation.MetricRow m : evaluation.metrics()) {
           metricRows.add(metricRow(m, split.description(), trainCount, testCount));
@@ -245,12 +252,23 @@ public final class NextTouchpointModel {
       }
       return chains;
     });
+    List<Callable<Timed>> timed = fits.stream().<Callable<Timed>>map(fit -> () -> {
+      long start = System.nanoTime();
+      List<FittedModel> fitted = fit.call();
+      return new Timed(fitted, (System.nanoTime() - start) / 1e9);
+    }).toList();
     List<FittedModel> models = new ArrayList<>();
-    for (List<FittedModel> fitted : ConcurrentJobs.all("touchpoints-fit", settings.parallelism(), fits)) {
-      models.addAll(fitted);
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    for (Timed fitted : ConcurrentJobs.all("touchpoints-fit", settings.parallelism(), timed)) {
+      for (FittedModel model : fitted.models()) {
+        models.add(model);
+        seconds.put(model.name(), fitted.seconds());
+      }
     }
-    return new Fitted(models);
+    return new Fitted(models, seconds);
   }
+
+  private record Timed(List<FittedModel> models, double seconds) {}
 
   /** The labels by frequency, ties alphabetical: the order the classifiers' label indexer gives them. */
   private static List<String> labelVocabulary(Dataset<Row> examples) {

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
  * A run is one unit: a run that fails in any stage after it has written leaves every table, the saved model and its
  * {@code latest} pointer as they were before it, records a {@code failed} run naming the stage, and exits 1; bad
  * settings and missing files are found before anything is written (exit 2); a second writer is refused (exit 75).
- * Failures are injected after each stage has committed (its progress line), through the reporter: mid-journeys and
- * after metrics in the normal suite, after every stage of whole runs under -Pproduction.
+ * Failures are injected after each stage has committed (its progress line), through the reporter: mid-journeys in
+ * the normal suite, after every stage of whole runs under -Pproduction.
  */
 class FailedRunTest extends SparkTestBase {
 
@@ -89,10 +89,13 @@ class FailedRunTest extends SparkTestBase {
     return files;
   }
 
-  /** Mid-journeys (quarantine written, events not yet) and after metrics, on runs of those two stages. */
+  /**
+   * Mid-journeys (quarantine written, events not yet), on runs of journeys and metrics: the mixed state users saw.
+   * Failures after every other stage are the production matrix below.
+   */
   @Test
-  void aRunThatFailsMidJourneysOrAfterMetricsLeavesEveryTableAsBefore() throws IOException {
-    failEachRunAfter(EnumSet.of(PipelineStage.JOURNEYS, PipelineStage.METRICS), List.of("ingest", "metrics"));
+  void aRunThatFailsMidJourneysLeavesEveryTableAsBefore() throws IOException {
+    failEachRunAfter(EnumSet.of(PipelineStage.JOURNEYS, PipelineStage.METRICS), List.of("ingest"));
   }
 
   /** After each stage's commit in whole runs: every table, the saved model, its latest pointer and the report. */

@@ -48,8 +48,14 @@ record TableContents(StructType schema, List<Map.Entry<String, double[]>> rows) 
   }
 
   static TableContents read(SparkSession spark, Path table) {
-    StructType schema = spark.read().format("delta").load(table.toString()).schema();
-    List<Row> collected = spark.read().format("delta").load(table.toString()).collectAsList();
+    org.apache.spark.sql.Dataset<Row> data = spark.read().format("delta").load(table.toString());
+    if (table.getFileName().toString().equals(TableNames.MODEL_METRICS)) {
+      // Fit times are clock readings, not results: two runs of the same input differ in them.
+      data = data.filter(data.col(io.touchpoints.model.ModelColumns.METRIC)
+          .notEqual(io.touchpoints.model.ModelColumns.FIT_SECONDS));
+    }
+    StructType schema = data.schema();
+    List<Row> collected = data.collectAsList();
     List<Map.Entry<String, double[]>> rows = new ArrayList<>();
     for (Row row : collected) {
       StringBuilder key = new StringBuilder();
