@@ -1,7 +1,6 @@
 package io.touchpoints.cli;
 
 import io.touchpoints.config.JobConfig;
-import io.touchpoints.pipeline.PipelineStage;
 import io.touchpoints.report.ReportBuilder;
 import io.touchpoints.report.ReportData;
 import io.touchpoints.report.ReportSettings;
@@ -47,7 +46,7 @@ final class ReportCommand implements Callable<Integer> {
     opts.put("report.top_transitions", topTransitions);
     opts.put("report.file", file == null ? null : file.toString());
     JobConfig resolved = tables.resolve(opts);
-    ReportSettings settings = (ReportSettings) PipelineStage.REPORT.stage().settings(resolved, null);
+    ReportSettings settings = ReportSettings.from(resolved.raw().getConfig("report"));
     Path target = settings.target(resolved.outputPath());
     if (target == null) {
       throw new ParameterException(spec.commandLine(), "the output " + resolved.outputPath() + " is not a local "
