@@ -103,7 +103,8 @@ public final class ModelColumns {
   public static final String CHOSEN = "chosen";
   /**
    * Wall-clock seconds of the model's fit on the training journeys (the Markov baselines share one counting pass;
-   * candidates fitted side by side, model.parallelism, overlap).
+   * candidates fitted side by side, model.parallelism, overlap): in the saved model's metadata and the printed
+   * table, not in model_metrics.
    */
   public static final String FIT_SECONDS = "fit_seconds";
   /** Expected calibration error of the top-1 probability (equal-width bins). */

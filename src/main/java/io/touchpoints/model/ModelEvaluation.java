@@ -183,9 +183,10 @@ final class ModelEvaluation {
 
   /**
    * The overall metrics side by side, one line per model (what {@code train} prints), with the 95% interval of
-   * top-1 accuracy and, for the chosen model (marked *), its paired gain over the best other candidate.
+   * top-1 accuracy, the seconds of each fit and, for the chosen model (marked *), its paired gain over the best
+   * other candidate.
    */
-  public static List<String> summaryLines(Result result, List<String> models) {
+  public static List<String> summaryLines(Result result, List<String> models, Map<String, Double> fitSeconds) {
     List<String> lines = new ArrayList<>();
     lines.add(String.format(Locale.ROOT, "  %-22s %13s %17s %13s %9s %9s %7s", "model", "top1_accuracy",
         "95% interval", "top3_accuracy", "macro_f1", "log_loss", "fit_s"));
@@ -197,13 +198,13 @@ final class ModelEvaluation {
       }
       boolean isChosen = result.overall(model, ModelColumns.CHOSEN) == 1.0;
       chosen = isChosen ? model : chosen;
-      double seconds = result.overall(model, ModelColumns.FIT_SECONDS);
+      Double seconds = fitSeconds.get(model);
       lines.add(String.format(Locale.ROOT, "  %-22s %13.4f %17s %13.4f %9.4f %9.4f %7s", model + (isChosen ? " *" : ""),
           top1, interval(result.overall(model, ModelColumns.TOP1_ACCURACY + ModelColumns.LOW_95),
               result.overall(model, ModelColumns.TOP1_ACCURACY + ModelColumns.HIGH_95)),
           result.overall(model, ModelColumns.TOP3_ACCURACY), result.overall(model, ModelColumns.MACRO_F1),
           result.overall(model, ModelColumns.LOG_LOSS),
-          Double.isNaN(seconds) ? "" : String.format(Locale.ROOT, "%.1f", seconds)));
+          seconds == null ? "" : String.format(Locale.ROOT, "%.1f", seconds)));
     }
     if (chosen != null) {
       String best = null;

@@ -74,7 +74,8 @@ public final class ModelStage implements Stage<ModelSettings> {
         trained.chosen() + " on " + StageReporter.count(trained.trainExamples()) + " training prefixes, tested on "
             + StageReporter.count(trained.testExamples()) + " (" + trained.split() + "); " + trained.selection()
             + "; saved to " + trained.savedTo())
-        .withDetails(reporter -> ModelEvaluation.summaryLines(trained.evaluation(), trained.models())
+        .withDetails(reporter -> ModelEvaluation.summaryLines(trained.evaluation(), trained.models(),
+            trained.fitSeconds())
             .forEach(reporter::line));
   }
 }
