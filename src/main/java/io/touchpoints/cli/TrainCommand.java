@@ -8,10 +8,12 @@ import picocli.CommandLine.Option;
 
 /** {@code touchpoints train}: the next-touchpoint model, evaluated against the baselines on the same split. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train the next-touchpoint model (an MLlib pipeline: logistic regression or random forest) on every "
-        + "prefix of every journey, evaluate it and the baselines (most frequent, Markov chains of order 1-3) on the "
-        + "same held-out journeys, print them side by side, write model_metrics and model_confusion and save the "
-        + "model under --output/models/<run date>/. With --input the journeys stage runs first; without it the "
+    description = "Train the next-touchpoint model on every prefix of every journey: the candidates (logistic "
+        + "regression, boosted trees; random forest on request) and the baselines (most frequent, Markov chains of "
+        + "order 1-3) are compared on a validation split of the training journeys and the best is chosen (or "
+        + "--model forces one); all are evaluated on the same held-out journeys and printed side by side with "
+        + "intervals and fit seconds; writes model_metrics and model_confusion and saves the chosen model under "
+        + "--output/models/<run date>/. With --input the journeys stage runs first; without it the "
         + "journeys and events under --output are used (the newest run date unless --run-date).")
 final class TrainCommand extends SparkCommand {
 

@@ -316,12 +316,12 @@ public final class NextTouchpointModel {
             + "journeys) leaves " + fitCount + " prefixes to fit and " + validationCount + " to validate on: the "
             + "model cannot be chosen; more journeys are needed, or name the model with --model");
       }
-      Fitted fitted = fitAll(inTasks(fit, fitCount), inTasks(validation, validationCount),
-          settings.boostedRounds());
+      Dataset<Row> validating = inTasks(validation, validationCount);
+      Fitted fitted = fitAll(inTasks(fit, fitCount), validating, settings.boostedRounds());
       int rounds = fitted.names().contains(ModelColumns.BOOSTED_TREES) ? NextTouchpointTrainer.boostedRounds(
           ((FittedModel.Classifier) fitted.get(ModelColumns.BOOSTED_TREES)).pipeline()) : 0;
       List<String> names = fitted.names();
-      scored = fitted.score(spark, inTasks(validation, validationCount)).persist(StorageLevel.MEMORY_AND_DISK());
+      scored = fitted.score(spark, validating).persist(StorageLevel.MEMORY_AND_DISK());
       ModelEvaluation.Result result = ModelEvaluation.evaluate(spark, scored, fitted.labels(), names,
           settings.logLossEpsilon());
       String best = names.get(0);

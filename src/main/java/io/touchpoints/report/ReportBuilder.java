@@ -12,12 +12,13 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.touchpoints.attribution.AttributionColumns;
-import io.touchpoints.pipeline.InputException;
 import io.touchpoints.journey.JourneyColumns;
 import io.touchpoints.metrics.MetricColumns;
 import io.touchpoints.metrics.MetricFigure;
-import io.touchpoints.tables.DeltaTables;
+import io.touchpoints.model.ModelColumns;
+import io.touchpoints.pipeline.InputException;
 import io.touchpoints.pipeline.StageResult;
+import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.TableNames;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -231,9 +232,10 @@ public final class ReportBuilder {
     Dataset<Row> metrics = tables.read(TableNames.MODEL_METRICS).filter(col(TableNames.RUN_DATE).equalTo(lit(
         java.sql.Date.valueOf(date))));
     List<ReportData.ModelMetric> out = new ArrayList<>();
-    for (Row r : metrics.select(col("model"), col("metric"), col("touchpoint"), col("value").cast("double"),
-            col("split"), col("train_examples").cast("long"), col("test_examples").cast("long"))
-        .orderBy(col("model"), col("metric"), col("touchpoint")).collectAsList()) {
+    for (Row r : metrics.select(col(ModelColumns.MODEL), col(ModelColumns.METRIC), col(ModelColumns.TOUCHPOINT),
+            col(ModelColumns.VALUE).cast("double"), col(ModelColumns.SPLIT),
+            col(ModelColumns.TRAIN_EXAMPLES).cast("long"), col(ModelColumns.TEST_EXAMPLES).cast("long"))
+        .orderBy(col(ModelColumns.MODEL), col(ModelColumns.METRIC), col(ModelColumns.TOUCHPOINT)).collectAsList()) {
       if (!r.isNullAt(3)) {
         out.add(new ReportData.ModelMetric(r.getString(0), r.getString(1), r.getString(2), r.getDouble(3),
             r.getString(4), lng(r, 5), lng(r, 6)));

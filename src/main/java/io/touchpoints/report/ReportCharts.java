@@ -2,6 +2,7 @@ package io.touchpoints.report;
 
 import io.touchpoints.attribution.AttributionModel;
 import io.touchpoints.metrics.MetricFigure;
+import io.touchpoints.model.ModelColumns;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -18,7 +19,8 @@ import java.util.function.Function;
 public final class ReportCharts {
 
   /** The overall metrics of the model comparison, in the order they are drawn. */
-  public static final List<String> MODEL_COMPARISON_METRICS = List.of("top1_accuracy", "top3_accuracy", "macro_f1");
+  public static final List<String> MODEL_COMPARISON_METRICS = List.of(ModelColumns.TOP1_ACCURACY,
+      ModelColumns.TOP3_ACCURACY, ModelColumns.MACRO_F1);
 
   private ReportCharts() {}
 

@@ -1,6 +1,7 @@
 package io.touchpoints.report;
 
 import io.touchpoints.metrics.MetricFigure;
+import io.touchpoints.model.ModelColumns;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -75,13 +76,13 @@ public final class ReportHtml {
       note(h, NO_MODEL);
     } else {
       // The test split's description is on the test metrics (the choice's rows carry its reason instead).
-      ReportData.ModelMetric any = data.modelMetrics().stream().filter(m -> m.metric().equals("top1_accuracy"))
+      ReportData.ModelMetric any = data.modelMetrics().stream().filter(m -> m.metric().equals(ModelColumns.TOP1_ACCURACY))
           .findFirst().orElse(data.modelMetrics().get(0));
       h.append("<p>Split: ").append(esc(any.split())).append("; ")
           .append(any.trainExamples() == null ? "?" : fmt("%,d", any.trainExamples())).append(" training and ")
           .append(any.testExamples() == null ? "?" : fmt("%,d", any.testExamples()))
           .append(" test examples.</p>\n");
-      data.modelMetrics().stream().filter(m -> m.metric().equals("chosen") && m.value() == 1.0).findFirst()
+      data.modelMetrics().stream().filter(m -> m.metric().equals(ModelColumns.CHOSEN) && m.value() == 1.0).findFirst()
           .ifPresent(m -> h.append("<p>Saved model: <b>").append(esc(m.model())).append("</b>, ")
               .append(esc(m.split())).append(".</p>\n"));
       figure(h, ReportCharts.modelComparison(data.modelMetrics()));
