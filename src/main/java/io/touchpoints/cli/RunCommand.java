@@ -7,13 +7,23 @@ import io.touchpoints.pipeline.TouchpointJob;
 import java.util.EnumSet;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code touchpoints run}: every stage that exists, in order. */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run every stage of the job: ingest and validate, journeys, touchpoint metrics, attribution, the "
-        + "next-touchpoint model (train, evaluate against baselines, save) and its predictions for open journeys.",
+        + "next-touchpoint model (train, evaluate against baselines, save), its predictions for open journeys, the "
+        + "causal touchpoint effects and the next best touchpoint per customer.",
     footer = TouchpointsCli.SCHEMA_HELP)
 final class RunCommand extends MetricsOptions.Command {
+
+  @Mixin
+  CustomerOptions customerOptions = new CustomerOptions();
+
+  @Override
+  JobConfig adjust(JobConfig config) {
+    return customerOptions.apply(super.adjust(config));
+  }
 
   @Override
   int run(SparkSession spark, JobConfig config) {

@@ -21,7 +21,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "touchpoints", mixinStandardHelpOptions = true, versionProvider = TouchpointsCli.Version.class,
     description = "Measures how well each customer touchpoint works: journeys, conversion, churn, satisfaction, "
         + "attribution and the next touchpoint, as Delta tables.",
-    subcommands = {JourneysCommand.class, MetricsCommand.class, AttributeCommand.class, RunCommand.class,
+    subcommands = {JourneysCommand.class, MetricsCommand.class, AttributeCommand.class, EffectsCommand.class,
+        RecommendCommand.class, RunCommand.class,
         GenerateCommand.class, ShowCommand.class, TrainCommand.class, PredictCommand.class, RunsCommand.class,
         ConfigCommand.class, ReportCommand.class})
 public final class TouchpointsCli implements Runnable {

@@ -7,7 +7,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /** Columns of the {@code touchpoint_effects} table: one row per (touchpoint, outcome). */
-final class EffectColumns {
+public final class EffectColumns {
   public static final String TOUCHPOINT = "touchpoint";
   /** {@link #CONVERSION} or {@link #CHURN}. */
   public static final String OUTCOME = "outcome";

@@ -26,8 +26,9 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * @param maxIter logistic regression iterations, or boosted trees' number of trees
  * @param regParam logistic regression's L2 penalty
  * @param maxDepth boosted trees' depth
+ * @param parallelism touchpoints whose models are fitted at once (driver threads)
  */
-record EffectsSettings(
+public record EffectsSettings(
     Duration horizon,
     Duration churnWindow,
     Duration churnInactivity,
@@ -42,7 +43,8 @@ record EffectsSettings(
     double confidence,
     int maxIter,
     double regParam,
-    int maxDepth) {
+    int maxDepth,
+    int parallelism) {
 
   public static final String BOOSTED_TREES = "boosted_trees";
   public static final String LOGISTIC_REGRESSION = "logistic_regression";
@@ -83,6 +85,9 @@ record EffectsSettings(
     if (maxDepth < 1 || maxDepth > 30) {
       throw new ConfigurationException("effects.max_depth must be between 1 and 30, got " + maxDepth);
     }
+    if (parallelism < 1 || parallelism > 64) {
+      throw new ConfigurationException("effects.parallelism must be between 1 and 64, got " + parallelism);
+    }
   }
 
   /** From the {@code touchpoints} block: its {@code effects} block and the churn keys of {@code metrics}. */
@@ -105,7 +110,8 @@ record EffectsSettings(
           e.getDouble("confidence"),
           e.getInt("max_iter"),
           e.getDouble("reg_param"),
-          e.getInt("max_depth"));
+          e.getInt("max_depth"),
+          e.getInt("parallelism"));
     } catch (ConfigException ex) {
       throw new ConfigurationException("bad effects setting: " + ex.getMessage());
     }
@@ -114,19 +120,19 @@ record EffectsSettings(
   /** A copy with other nuisance models and fold count. */
   public EffectsSettings withModel(String newModel, int newFolds) {
     return new EffectsSettings(horizon, churnWindow, churnInactivity, newModel, newFolds, seed, clipLow, clipHigh,
-        maxOutsideClip, minGroup, touchpoints, confidence, maxIter, regParam, maxDepth);
+        maxOutsideClip, minGroup, touchpoints, confidence, maxIter, regParam, maxDepth, parallelism);
   }
 
   /** A copy with another interval level (e.g. Bonferroni-adjusted for a family of intervals). */
   public EffectsSettings withConfidence(double level) {
     return new EffectsSettings(horizon, churnWindow, churnInactivity, model, folds, seed, clipLow, clipHigh,
-        maxOutsideClip, minGroup, touchpoints, level, maxIter, regParam, maxDepth);
+        maxOutsideClip, minGroup, touchpoints, level, maxIter, regParam, maxDepth, parallelism);
   }
 
   /** A copy that estimates these touchpoints only (empty = all). */
   public EffectsSettings withTouchpoints(List<String> list) {
     return new EffectsSettings(horizon, churnWindow, churnInactivity, model, folds, seed, clipLow, clipHigh,
-        maxOutsideClip, minGroup, list, confidence, maxIter, regParam, maxDepth);
+        maxOutsideClip, minGroup, list, confidence, maxIter, regParam, maxDepth, parallelism);
   }
 
   /** The method label of the table: estimator, models and folds. */

@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.hour;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.not;
@@ -72,6 +73,8 @@ final class JourneyUnits {
   static final int MAX_LEVELS = 20;
 
   private static final String START_S = "_start_s";
+  /** True on the row of a customer's next journey ({@link #buildWithNext}); false on the journeys of the data. */
+  static final String NEXT = "_next";
   private static final String PAST_END = "_past_end";
 
   /**
@@ -87,6 +90,16 @@ final class JourneyUnits {
     Dataset<Row> rows() {
       return cached.filter(not(col(PAST_END))).drop(PAST_END);
     }
+
+    /** The units and the next journeys. */
+    Dataset<Row> rowsAndNext() {
+      return cached.filter(not(col(PAST_END)).or(col(NEXT))).drop(PAST_END);
+    }
+
+    /** The next journey of every customer, as of the data's end (only from {@link #buildWithNext}). */
+    Dataset<Row> next() {
+      return cached.filter(col(NEXT)).drop(PAST_END);
+    }
   }
 
   private JourneyUnits() {}
@@ -97,6 +110,22 @@ final class JourneyUnits {
 
   /** Builds and caches the units; the caller unpersists {@link Units#cached()}. */
   static Units build(Dataset<Row> journeys, Dataset<Row> events, Dataset<Row> customers, EffectsSettings settings) {
+    return build(journeys, events, customers, settings, false);
+  }
+
+  /**
+   * {@link #build} plus one row per customer for their next journey: it starts a second after the data's end, so
+   * its covariates are the customer's whole history as of the run; its first touchpoint (unknown yet) is taken to be
+   * that of the customer's latest journey; no exposure, no outcome. These rows are not units (their horizon is past
+   * the data's end) and are not counted.
+   */
+  static Units buildWithNext(Dataset<Row> journeys, Dataset<Row> events, Dataset<Row> customers,
+      EffectsSettings settings) {
+    return build(journeys, events, customers, settings, true);
+  }
+
+  private static Units build(Dataset<Row> journeys, Dataset<Row> events, Dataset<Row> customers,
+      EffectsSettings settings, boolean withNext) {
     Row end = events.agg(max(col(EventColumns.EVENT_TIME)).cast(DataTypes.LongType)).first();
     long dataEnd = end.isNullAt(0) ? 0 : end.getLong(0);
     long horizon = settings.horizon().toSeconds();
@@ -118,7 +147,20 @@ final class JourneyUnits {
         .withColumn(FIRST_TOUCHPOINT,
             when(size(col("_touches")).gt(0), element_at(col("_touches"), 1).getField(EventColumns.TOUCHPOINT)))
         .withColumn(CONVERSION, when(col("_conversion_s").leq(start.plus(horizon)), 1.0).otherwise(0.0))
-        .withColumn(PAST_END, start.plus(horizon).gt(dataEnd));
+        .withColumn(PAST_END, start.plus(horizon).gt(dataEnd))
+        .withColumn(NEXT, lit(false));
+    if (withNext) {
+      long nextStart = dataEnd + 1;
+      Dataset<Row> next = units.groupBy(col(JourneyColumns.CUSTOMER_ID))
+          .agg(max_by(col(FIRST_TOUCHPOINT), struct(col(START_S), col(JourneyColumns.JOURNEY_ID))).as(FIRST_TOUCHPOINT))
+          .select(col(JourneyColumns.CUSTOMER_ID), lit(NEXT).as(JourneyColumns.JOURNEY_ID),
+              lit(nextStart).cast(DataTypes.TimestampType).as(JourneyColumns.START_TIME), lit(nextStart).as(START_S),
+              lit(null).cast(units.schema().apply("_touches").dataType()).as("_touches"),
+              lit(null).cast(DataTypes.LongType).as("_conversion_s"), lit(false).as("_converted"),
+              array().cast(units.schema().apply(TREATMENTS).dataType()).as(TREATMENTS), col(FIRST_TOUCHPOINT),
+              lit(0.0).as(CONVERSION), lit(true).as(PAST_END), lit(true).as(NEXT));
+      units = units.unionByName(next);
+    }
 
     // History before the start, from the customer's earlier journeys.
     WindowSpec before = Window.partitionBy(JourneyColumns.CUSTOMER_ID)
@@ -187,12 +229,13 @@ final class JourneyUnits {
         .withColumn(FOLD, pmod(xxhash64(lit(settings.seed()), col(JourneyColumns.CUSTOMER_ID)),
             lit(settings.folds())).cast(DataTypes.IntegerType))
         .select(col(JourneyColumns.CUSTOMER_ID), col(JourneyColumns.JOURNEY_ID), col(TREATMENTS),
-            col(FIRST_TOUCHPOINT), col(CONVERSION), col(CHURN), col(BASE), col(FOLD), col(PAST_END))
+            col(FIRST_TOUCHPOINT), col(CONVERSION), col(CHURN), col(BASE), col(FOLD), col(PAST_END), col(NEXT))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Row counts = built.agg(count(lit(1)), sum(when(col(PAST_END), 1).otherwise(0)),
+    Column data = not(col(NEXT));
+    Row counts = built.agg(sum(when(data, 1L).otherwise(0L)), sum(when(data.and(col(PAST_END)), 1).otherwise(0)),
         sum(when(not(col(PAST_END)).and(col(CHURN).isNull()), 1).otherwise(0))).first();
-    return new Units(built, names, counts.getLong(0), counts.isNullAt(1) ? 0 : counts.getLong(1),
-        counts.isNullAt(2) ? 0 : counts.getLong(2));
+    return new Units(built, names, counts.isNullAt(0) ? 0 : counts.getLong(0),
+        counts.isNullAt(1) ? 0 : counts.getLong(1), counts.isNullAt(2) ? 0 : counts.getLong(2));
   }
 
   /** Per customer: first and last event (seconds), explicit churn times, and surveys (time, csat, nps). */

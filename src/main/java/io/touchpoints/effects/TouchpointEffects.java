@@ -52,13 +52,13 @@ import org.apache.spark.sql.SparkSession;
  */
 final class TouchpointEffects {
 
-  private static final String T = "_t";
+  static final String T = "_t";
   private static final String COVARIATES = "_xa";
-  private static final String X = "_x";
-  private static final String X_OBSERVED = "_x_observed";
-  private static final String X_TREATED = "_x_treated";
-  private static final String X_CONTROL = "_x_control";
-  private static final String E = "_e";
+  static final String X = "_x";
+  static final String X_OBSERVED = "_x_observed";
+  static final String X_TREATED = "_x_treated";
+  static final String X_CONTROL = "_x_control";
+  static final String E = "_e";
 
   private final EffectsSettings settings;
   private final NuisanceModels models;
@@ -88,9 +88,8 @@ final class TouchpointEffects {
           ? distinct(rows.select(explode(col(JourneyUnits.TREATMENTS)).as("v")))
           : settings.touchpoints();
       List<Row> out = new ArrayList<>();
-      for (String touchpoint : touchpoints) {
-        out.addAll(estimate(rows, touchpoint, firstTouchpoints));
-      }
+      ConcurrentFits.map(touchpoints, settings.parallelism(), t -> estimate(rows, t, firstTouchpoints))
+          .forEach(out::addAll);
       int estimated = (int) out.stream().filter(r -> !r.isNullAt(EffectColumns.SCHEMA.fieldIndex(EffectColumns.EFFECT)))
           .count();
       return new EffectsResult(spark.createDataFrame(out, EffectColumns.SCHEMA), units.journeys(),
@@ -104,7 +103,7 @@ final class TouchpointEffects {
   private record Counts(long treated, long treatedPositive, long control, long controlPositive) {}
 
   private List<Row> estimate(Dataset<Row> rows, String touchpoint, List<String> firstTouchpoints) {
-    Dataset<Row> data = features(rows, touchpoint, firstTouchpoints);
+    Dataset<Row> data = features(rows, touchpoint, firstTouchpoints, models.linear());
 
     Map<String, Counts> counts = counts(data);
     Map<String, String> notes = new LinkedHashMap<>();
@@ -131,7 +130,8 @@ final class TouchpointEffects {
   }
 
   /** The rows with the treatment indicator and the feature vectors of the propensity and outcome models. */
-  private Dataset<Row> features(Dataset<Row> rows, String touchpoint, List<String> firstTouchpoints) {
+  static Dataset<Row> features(Dataset<Row> rows, String touchpoint, List<String> firstTouchpoints,
+      boolean linear) {
     List<Column> first = new ArrayList<>();
     for (String u : firstTouchpoints) {
       // The first touchpoint is a covariate, but not as "the journey starts with T" (that is the treatment).
@@ -147,7 +147,7 @@ final class TouchpointEffects {
         .withColumn(T, when(array_contains(col(JourneyUnits.TREATMENTS), touchpoint), 1.0).otherwise(0.0))
         .withColumn(COVARIATES, covariates)
         .withColumn(X, array_to_vector(x));
-    if (models.linear()) {
+    if (linear) {
       return data
           .withColumn(X_OBSERVED, array_to_vector(concat(x, array(t), transform(x, v -> v.multiply(t)))))
           .withColumn(X_TREATED, array_to_vector(concat(x, array(lit(1.0)), x)))
@@ -318,7 +318,7 @@ final class TouchpointEffects {
   }
 
   /** Sorted distinct non-null strings of column v (touchpoint names: small by construction). */
-  private static List<String> distinct(Dataset<Row> values) {
+  static List<String> distinct(Dataset<Row> values) {
     List<String> out = new ArrayList<>();
     for (Row r : values.filter(col("v").isNotNull()).distinct().orderBy(col("v")).collectAsList()) {
       out.add(r.getString(0));

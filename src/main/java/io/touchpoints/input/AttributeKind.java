@@ -4,7 +4,7 @@ import io.touchpoints.pipeline.InputException;
 import java.util.Locale;
 
 /** How a customer attribute enters the models: as a number, or as a category (one indicator per value). */
-enum AttributeKind {
+public enum AttributeKind {
   NUMERIC,
   CATEGORICAL;
 
@@ -13,7 +13,7 @@ enum AttributeKind {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  static AttributeKind parse(String text, String where) {
+  public static AttributeKind parse(String text, String where) {
     for (AttributeKind kind : values()) {
       if (kind.label().equals(text.trim().toLowerCase(Locale.ROOT))) {
         return kind;

@@ -1,10 +1,12 @@
 package io.touchpoints.pipeline;
 
 import io.touchpoints.attribution.AttributionStage;
+import io.touchpoints.effects.EffectsStage;
 import io.touchpoints.journey.JourneysStage;
 import io.touchpoints.metrics.MetricsStage;
 import io.touchpoints.model.ModelStage;
 import io.touchpoints.predict.PredictStage;
+import io.touchpoints.recommend.RecommendStage;
 import io.touchpoints.report.ReportStage;
 
 /**
@@ -17,6 +19,8 @@ public enum PipelineStage {
   ATTRIBUTION(new AttributionStage()),
   MODEL(new ModelStage()),
   PREDICT(new PredictStage()),
+  EFFECTS(new EffectsStage()),
+  RECOMMEND(new RecommendStage()),
   REPORT(new ReportStage());
 
   private final Stage<?> stage;

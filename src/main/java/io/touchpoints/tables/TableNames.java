@@ -17,13 +17,19 @@ public final class TableNames {
   public static final String MODEL_METRICS = "model_metrics";
   public static final String MODEL_CONFUSION = "model_confusion";
   public static final String NEXT_TOUCHPOINT = "next_touchpoint";
-  /** Causal effects per touchpoint and outcome (io.touchpoints.effects); joins {@link #ALL} with its stage. */
+  /** Causal effects per touchpoint and outcome (io.touchpoints.effects). */
   public static final String TOUCHPOINT_EFFECTS = "touchpoint_effects";
+  /** Top candidate touchpoints per customer by uplift (io.touchpoints.recommend). */
+  public static final String NEXT_BEST_TOUCHPOINT = "next_best_touchpoint";
+  /** Evaluation of the uplift scores and of the recommended policy. */
+  public static final String UPLIFT_METRICS = "uplift_metrics";
+  /** The kinds (numeric, categorical) of the customer attributes a run read, so a later run can be checked. */
+  public static final String CUSTOMER_ATTRIBUTE_KINDS = "customer_attribute_kinds";
 
   /** Every table, in pipeline order. */
   public static final List<String> ALL = List.of(EVENTS, QUARANTINE, JOURNEYS, PATHS, TOUCHPOINT_METRICS,
       ATTRIBUTION, TRANSITIONS, REMOVAL_EFFECTS, MARKOV_ORDER_FIT, MODEL_METRICS, MODEL_CONFUSION, NEXT_TOUCHPOINT,
-      RUNS);
+      CUSTOMER_ATTRIBUTE_KINDS, TOUCHPOINT_EFFECTS, NEXT_BEST_TOUCHPOINT, UPLIFT_METRICS, RUNS);
 
   /** Column on every table: the run date that wrote the row. */
   public static final String RUN_DATE = "run_date";

@@ -39,7 +39,7 @@ class JourneyUnitsTest extends SparkTestBase {
 
   private static EffectsSettings settings(int minGroup) {
     return new EffectsSettings(Duration.ofDays(10), Duration.ofDays(5), Duration.ofDays(30),
-        EffectsSettings.LOGISTIC_REGRESSION, 2, 42, 0.01, 0.99, 0.1, minGroup, List.of(), 0.95, 20, 0.01, 3);
+        EffectsSettings.LOGISTIC_REGRESSION, 2, 42, 0.01, 0.99, 0.1, minGroup, List.of(), 0.95, 20, 0.01, 3, 1);
   }
 
   private Dataset<Row>[] tables() {

@@ -1,0 +1,167 @@
+package io.touchpoints.effects;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import io.touchpoints.journey.JourneyColumns;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Cross-fitted conversion scores per journey and candidate touchpoint, for uplift: on the units of
+ * {@link TouchpointEffects} (the same exposure, outcome and covariates), and on every customer's next journey as of
+ * the data's end ({@link JourneyUnits#buildWithNext}). A T-learner: for each candidate and fold, a propensity model and
+ * two conversion models (one on the units with the candidate, one on those without) are fitted on the other folds'
+ * units; the fold's units and its customers' next journeys are scored by them, so no customer is scored by a model
+ * that saw their journeys (customers, not journeys, are split into folds). Uplift = P(with) - P(without).
+ *
+ * <p>Spark: the units are built and cached once; per candidate 3 x K fits; the scores are cached ({@link
+ * Scores#release}). The distinct touchpoints and the per-candidate counts reach the driver (small by construction).
+ */
+public final class UpliftScores {
+
+  public static final String CUSTOMER_ID = JourneyColumns.CUSTOMER_ID;
+  public static final String JOURNEY_ID = JourneyColumns.JOURNEY_ID;
+  public static final String CANDIDATE = "candidate";
+  /** True on a customer's next journey (no exposure, no outcome), false on a unit. */
+  public static final String NEXT = "next";
+  /** 1.0 when the unit's exposure window holds the candidate, else 0.0. */
+  public static final String TREATED = "t";
+  /** Conversion within the horizon (1.0 / 0.0). */
+  public static final String CONVERTED = "y";
+  /** Propensity of the candidate, clipped to [effects.clip_low, effects.clip_high]. */
+  public static final String PROPENSITY = "e";
+  /** P(convert) with and without the candidate. */
+  public static final String WITH = "mu1";
+  public static final String WITHOUT = "mu0";
+
+  private final EffectsSettings settings;
+  private final NuisanceModels models;
+
+  public UpliftScores(EffectsSettings settings) {
+    this.settings = settings;
+    this.models = new NuisanceModels(settings);
+  }
+
+  /**
+   * @param scores one row per (journey, candidate): the columns above; cached
+   * @param candidates the candidates scored
+   * @param notes candidates left out, with the reason
+   * @param units units (journeys whose horizon has passed)
+   */
+  public record Scores(Dataset<Row> scores, List<String> candidates, Map<String, String> notes, long units) {
+    public void release() {
+      scores.unpersist();
+    }
+  }
+
+  /**
+   * @param customers attributes (customer_id plus columns), or null
+   * @param candidates touchpoints to score; empty = every touchpoint of an exposure window
+   */
+  public Scores compute(Dataset<Row> journeys, Dataset<Row> events, Dataset<Row> customers,
+      List<String> candidates) {
+    JourneyUnits.Units units = JourneyUnits.buildWithNext(journeys, events, customers, settings);
+    try {
+      Dataset<Row> rows = units.rows();
+      List<String> firstTouchpoints =
+          TouchpointEffects.distinct(rows.select(col(JourneyUnits.FIRST_TOUCHPOINT).as("v")));
+      long total = rows.count();
+      Map<String, long[]> counts = counts(rows);
+      List<String> all = candidates.isEmpty() ? new ArrayList<>(counts.keySet()) : candidates;
+      List<String> kept = new ArrayList<>();
+      Map<String, String> notes = new HashMap<>();
+      long allPositives = totalPositives(rows);
+      for (String candidate : all) {
+        long[] c = counts.getOrDefault(candidate, new long[2]);
+        long treated = c[0];
+        long control = total - treated;
+        long positives = c[1];
+        if (treated < settings.minGroup() || control < settings.minGroup()) {
+          notes.put(candidate, String.format(Locale.ROOT, "too few journeys: %d with it, %d without "
+              + "(effects.min_group %d)", treated, control, settings.minGroup()));
+        } else if (allPositives == 0 || allPositives == total) {
+          notes.put(candidate, "conversion does not vary: " + allPositives + " of " + total);
+        } else {
+          kept.add(candidate);
+        }
+      }
+      Dataset<Row> scored = null;
+      Dataset<Row> both = units.rowsAndNext();
+      for (Dataset<Row> s : ConcurrentFits.map(kept, settings.parallelism(),
+          candidate -> score(both, candidate, firstTouchpoints))) {
+        scored = scored == null ? s : scored.unionByName(s);
+      }
+      if (scored == null) {
+        return new Scores(null, List.of(), notes, total);
+      }
+      scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
+      scored.count();
+      return new Scores(scored, List.copyOf(kept), notes, total);
+    } finally {
+      units.cached().unpersist();
+    }
+  }
+
+  private Dataset<Row> score(Dataset<Row> rows, String candidate, List<String> firstTouchpoints) {
+    Dataset<Row> data = TouchpointEffects.features(rows, candidate, firstTouchpoints, models.linear());
+    Column unit = org.apache.spark.sql.functions.not(col(JourneyUnits.NEXT));
+    Column clipped = least(greatest(col(TouchpointEffects.E), lit(settings.clipLow())), lit(settings.clipHigh()));
+    Dataset<Row> out = null;
+    for (int k = 0; k < settings.folds(); k++) {
+      Dataset<Row> train = data.filter(unit.and(col(JourneyUnits.FOLD).notEqual(k)));
+      Dataset<Row> fold = data.filter(col(JourneyUnits.FOLD).equalTo(k));
+      Dataset<Row> s = NuisanceModels.predict(models.fit(train, TouchpointEffects.X, TouchpointEffects.T), fold,
+          TouchpointEffects.X, TouchpointEffects.E);
+      Column treated = col(TouchpointEffects.T).equalTo(1.0);
+      ProbabilisticClassificationModel<Vector, ?> with =
+          models.fit(train.filter(treated), TouchpointEffects.X, JourneyUnits.CONVERSION);
+      ProbabilisticClassificationModel<Vector, ?> without =
+          models.fit(train.filter(org.apache.spark.sql.functions.not(treated)), TouchpointEffects.X,
+              JourneyUnits.CONVERSION);
+      s = NuisanceModels.predict(with, s, TouchpointEffects.X, WITH);
+      s = NuisanceModels.predict(without, s, TouchpointEffects.X, WITHOUT);
+      s = s.select(col(JourneyColumns.CUSTOMER_ID).as(CUSTOMER_ID), col(JourneyColumns.JOURNEY_ID).as(JOURNEY_ID),
+          lit(candidate).as(CANDIDATE), col(JourneyUnits.NEXT).as(NEXT), col(TouchpointEffects.T).as(TREATED),
+          col(JourneyUnits.CONVERSION).as(CONVERTED), clipped.as(PROPENSITY), col(WITH), col(WITHOUT));
+      out = out == null ? s : out.unionByName(s);
+    }
+    return out;
+  }
+
+  /** Per touchpoint: units whose exposure window holds it, and how many of them converted. */
+  private static Map<String, long[]> counts(Dataset<Row> rows) {
+    Map<String, long[]> out = new java.util.TreeMap<>();
+    for (Row r : rows.select(explode(col(JourneyUnits.TREATMENTS)).as("v"), col(JourneyUnits.CONVERSION))
+        .groupBy(col("v")).agg(count(lit(1)), sum(col(JourneyUnits.CONVERSION))).collectAsList()) {
+      if (!r.isNullAt(0)) {
+        out.put(r.getString(0), new long[] {r.getLong(1), Math.round(r.getDouble(2))});
+      }
+    }
+    return out;
+  }
+
+  private static long totalPositives(Dataset<Row> rows) {
+    Row r = rows.agg(sum(col(JourneyUnits.CONVERSION))).first();
+    return r.isNullAt(0) ? 0 : Math.round(r.getDouble(0));
+  }
+
+  /** The method label: estimator, models and folds. */
+  public String method() {
+    return "t_learner_" + settings.model() + "_" + settings.folds() + "_folds";
+  }
+}
