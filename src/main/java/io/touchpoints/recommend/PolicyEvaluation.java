@@ -37,9 +37,12 @@ import org.apache.spark.sql.expressions.Window;
  *   uplift mu1 - mu0) and the Qini coefficient (area between the curve of cumulative psi per journey over the
  *   targeted share and the random line).</li>
  *   <li>Policies: the recommended policy gives each journey its candidate of largest predicted uplift; "best single"
- *   gives everyone the candidate of largest mean G1; "no touchpoint" withholds the recommended one. Conversion rates
- *   are means of G1 (G0 for "no touchpoint"); the gains are means of the per-journey differences, so their intervals
- *   (clustered by customer) account for the scores' correlation.</li>
+ *   gives everyone the candidate of largest average effect; "no touchpoint" withholds the recommended one.
+ *   Conversion rates are means of G1 (G0 for "no touchpoint"). The gains are means of per-journey differences, so
+ *   their intervals (clustered by customer) account for the scores' correlation: over no touchpoint, psi of the
+ *   recommended candidate; over the best single touchpoint, psi of the recommended candidate minus psi of the best
+ *   single one (the policy ranks by effect, so it is compared by effect; the fall-back, which gives everyone the
+ *   best single touchpoint, has a gain of exactly 0).</li>
  *   <li>Heterogeneity is distinguishable when the gain over the best single touchpoint has its interval above 0;
  *   otherwise the ranking falls back to the average effects.</li>
  * </ul>
@@ -55,7 +58,7 @@ final class PolicyEvaluation {
   /**
    * @param metrics the uplift_metrics rows
    * @param averageEffects mean psi per candidate
-   * @param bestSingle the candidate of largest mean G1
+   * @param bestSingle the candidate of largest average effect
    * @param gainVsBest the recommended policy's gain over the best single touchpoint
    * @param personalised whether that gain's interval lies above 0
    * @param shares share of units the recommended policy gives each candidate
@@ -88,8 +91,8 @@ final class PolicyEvaluation {
     for (String k : candidates) {
       Map<String, ClusteredMeans.Mean> m = byCandidate.get(k);
       effects.put(k, m.get(PSI));
-      if (m.get(G1).value() > bestRate) {
-        bestRate = m.get(G1).value();
+      if (m.get(PSI).value() > bestRate) {
+        bestRate = m.get(PSI).value();
         best = k;
       }
     }
@@ -98,13 +101,15 @@ final class PolicyEvaluation {
     Column choice = struct(col(TAU), col(UpliftScores.CANDIDATE));
     Dataset<Row> journeys = units.groupBy(col(UpliftScores.CUSTOMER_ID), col(UpliftScores.JOURNEY_ID))
         .agg(max_by(col(UpliftScores.CANDIDATE), choice).as("_pi"), max_by(col(G1), choice).as("_g1_pi"),
-            max_by(col(G0), choice).as("_g0_pi"),
-            max(when(col(UpliftScores.CANDIDATE).equalTo(best), col(G1))).as("_g1_best"));
+            max_by(col(G0), choice).as("_g0_pi"), max_by(col(PSI), choice).as("_psi_pi"),
+            max(when(col(UpliftScores.CANDIDATE).equalTo(best), col(G1))).as("_g1_best"),
+            max(when(col(UpliftScores.CANDIDATE).equalTo(best), col(PSI))).as("_psi_best"));
     Map<String, Column> policies = new LinkedHashMap<>();
     policies.put(RecommendColumns.RECOMMENDED, col("_g1_pi"));
     policies.put(RecommendColumns.BEST_SINGLE + best, col("_g1_best"));
     policies.put(RecommendColumns.NONE, col("_g0_pi"));
-    policies.put(RecommendColumns.GAIN_VS_BEST_SINGLE, col("_g1_pi").minus(col("_g1_best")));
+    // The policy ranks by effect, so it is compared by effect: what its touchpoints add against what k* adds.
+    policies.put(RecommendColumns.GAIN_VS_BEST_SINGLE, col("_psi_pi").minus(col("_psi_best")));
     policies.put(RecommendColumns.GAIN_VS_NONE, col("_g1_pi").minus(col("_g0_pi")));
     Map<String, ClusteredMeans.Mean> policy =
         ClusteredMeans.of(journeys, UpliftScores.CUSTOMER_ID, null, policies).get("");
