@@ -133,8 +133,11 @@ class JourneyUnitsTest extends SparkTestBase {
     JobConfig defaults = JobConfig.load(null, List.of(), Map.of());
     EffectsSettings s = EffectsSettings.from(defaults.raw());
     assertThat(s.horizon()).isEqualTo(Duration.ofDays(30));
-    assertThat(s.model()).isEqualTo(EffectsSettings.BOOSTED_TREES);
-    assertThat(s.method()).isEqualTo("aipw_boosted_trees_5_folds");
+    assertThat(s.model()).as("quick by default, see conf").isEqualTo(EffectsSettings.LOGISTIC_REGRESSION);
+    assertThat(s.method()).isEqualTo("aipw_logistic_regression_2_folds");
+    assertThatThrownBy(() -> EffectsSettings.from(defaults.with("effects.parallelism", 0).raw()))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("effects.parallelism must be between 1 and 64, got 0");
     assertThatThrownBy(() -> s.withModel("forest", 5)).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("effects.model");
     assertThatThrownBy(() -> s.withModel(EffectsSettings.BOOSTED_TREES, 1)).isInstanceOf(ConfigurationException.class)
