@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 /** {@code touchpoints recommend}: the next best touchpoints per customer, from --input or the tables in --output. */
 @Command(name = "recommend", mixinStandardHelpOptions = true,
     description = "For every customer, the candidate touchpoints ranked by uplift on the chance that their next "
-        + "journey converts (cross-fitted T-learner), into next_best_touchpoint, with the evaluation (Qini, uplift at "
+        + "journey converts (cross-fitted DR-learner), into next_best_touchpoint, with the evaluation (Qini, uplift at "
         + "10/20/50%, the policy against the best single touchpoint and none) in uplift_metrics. With --input the "
         + "journeys stage runs first; without it the tables under --output are used (the newest run date unless "
         + "--run-date).")

@@ -31,6 +31,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.touchpoints.input.EventColumns;
 import io.touchpoints.journey.JourneyColumns;
+import io.touchpoints.pipeline.TaskPartitions;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -88,17 +89,22 @@ final class JourneyUnits {
   record Units(Dataset<Row> cached, List<String> covariates, long journeys, long pastDataEnd, long churnUnknown) {
     /** The units: journeys whose horizon has passed. */
     Dataset<Row> rows() {
-      return cached.filter(not(col(PAST_END))).drop(PAST_END);
+      return inTasks().filter(not(col(PAST_END))).drop(PAST_END);
     }
 
     /** The units and the next journeys. */
     Dataset<Row> rowsAndNext() {
-      return cached.filter(not(col(PAST_END)).or(col(NEXT))).drop(PAST_END);
+      return inTasks().filter(not(col(PAST_END)).or(col(NEXT))).drop(PAST_END);
     }
 
     /** The next journey of every customer, as of the data's end (only from {@link #buildWithNext}). */
     Dataset<Row> next() {
-      return cached.filter(col(NEXT)).drop(PAST_END);
+      return inTasks().filter(col(NEXT)).drop(PAST_END);
+    }
+
+    /** The cached rows in as few tasks as their count needs: every model fit reads them many times. */
+    private Dataset<Row> inTasks() {
+      return TaskPartitions.inTasks(cached, journeys);
     }
   }
 

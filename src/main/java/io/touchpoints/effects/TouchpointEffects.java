@@ -17,11 +17,13 @@ import static org.apache.spark.sql.functions.when;
 
 import io.touchpoints.journey.JourneyColumns;
 import io.touchpoints.metrics.ConfidenceIntervals;
+import io.touchpoints.pipeline.ConcurrentJobs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Column;
@@ -88,8 +90,11 @@ final class TouchpointEffects {
           ? distinct(rows.select(explode(col(JourneyUnits.TREATMENTS)).as("v")))
           : settings.touchpoints();
       List<Row> out = new ArrayList<>();
-      ConcurrentFits.map(touchpoints, settings.parallelism(), t -> estimate(rows, t, firstTouchpoints))
-          .forEach(out::addAll);
+      List<Callable<List<Row>>> fits = new ArrayList<>();
+      for (String t : touchpoints) {
+        fits.add(() -> estimate(rows, t, firstTouchpoints));
+      }
+      ConcurrentJobs.all("touchpoints-effects", settings.parallelism(), fits).forEach(out::addAll);
       int estimated = (int) out.stream().filter(r -> !r.isNullAt(EffectColumns.SCHEMA.fieldIndex(EffectColumns.EFFECT)))
           .count();
       return new EffectsResult(spark.createDataFrame(out, EffectColumns.SCHEMA), units.journeys(),

@@ -1,5 +1,6 @@
 package io.touchpoints.model;
 
+import static io.touchpoints.pipeline.TaskPartitions.inTasks;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -365,21 +366,6 @@ public final class NextTouchpointModel {
       validation.unpersist();
       assignment.unpersist();
     }
-  }
-
-  /** Examples per task at most when fitting and scoring; see {@link #inTasks}. */
-  static final long EXAMPLES_PER_TASK = 50_000;
-
-  /**
-   * The examples in fewer partitions when they are few: one task per {@link #EXAMPLES_PER_TASK}, never more than they
-   * have. Every task of a fit deserializes the whole feature pipeline's plan (about 10 ms), and the logistic
-   * regression runs one job per iteration: a small log's examples spread over every shuffle partition cost more in
-   * tasks than in work. Large inputs keep their partitioning.
-   */
-  static Dataset<Row> inTasks(Dataset<Row> examples, long count) {
-    int partitions = examples.rdd().getNumPartitions();
-    long wanted = Math.max(1, (count + EXAMPLES_PER_TASK - 1) / EXAMPLES_PER_TASK);
-    return wanted < partitions ? examples.coalesce((int) wanted) : examples;
   }
 
   private static Row metricRow(ModelEvaluation.MetricRow m, String split, long trainCount, long testCount) {

@@ -34,7 +34,7 @@ import org.apache.spark.sql.expressions.Window;
  *
  * <ul>
  *   <li>Per candidate: the average effect (mean psi), uplift at p% (mean psi among the top p% of journeys by predicted
- *   uplift mu1 - mu0) and the Qini coefficient (area between the curve of cumulative psi per journey over the
+ *   uplift, {@link UpliftScores#UPLIFT}) and the Qini coefficient (area between the curve of cumulative psi per journey over the
  *   targeted share and the random line).</li>
  *   <li>Policies: the recommended policy gives each journey its candidate of largest predicted uplift; "best single"
  *   gives everyone the candidate of largest average effect; "no touchpoint" withholds the recommended one.
@@ -75,7 +75,7 @@ final class PolicyEvaluation {
     Column mu1 = col(UpliftScores.WITH);
     Column mu0 = col(UpliftScores.WITHOUT);
     Dataset<Row> units = scores.filter(not(col(UpliftScores.NEXT)))
-        .withColumn(TAU, mu1.minus(mu0))
+        .withColumn(TAU, col(UpliftScores.UPLIFT))
         .withColumn(G1, mu1.plus(t.multiply(y.minus(mu1)).divide(e)))
         .withColumn(G0, mu0.plus(lit(1.0).minus(t).multiply(y.minus(mu0)).divide(lit(1.0).minus(e))))
         .withColumn(PSI, col(G1).minus(col(G0)));

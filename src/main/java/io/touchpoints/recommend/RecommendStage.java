@@ -30,7 +30,7 @@ import org.apache.spark.sql.expressions.Window;
 
 /**
  * Next best touchpoint: for every customer known at the run date, the candidate touchpoints ranked by uplift on the
- * chance that their next journey converts within the horizon (cross-fitted T-learner, {@link UpliftScores}), top
+ * chance that their next journey converts within the horizon (cross-fitted DR-learner, {@link UpliftScores}), top
  * recommend.top_k (next_best_touchpoint); and the evaluation of the scores and of the recommended policy
  * ({@link PolicyEvaluation}, uplift_metrics). When the policy does not beat the best single touchpoint with an
  * interval above 0, the customer-level differences are not distinguishable and the ranking is the average effects'.
@@ -125,7 +125,7 @@ public final class RecommendStage implements Stage<RecommendStage.Settings> {
    */
   private static Dataset<Row> nextBest(Dataset<Row> scores, PolicyEvaluation.Result evaluation, int topK, double z) {
     Column candidate = col(UpliftScores.CANDIDATE);
-    Column uplift = col(UpliftScores.WITH).minus(col(UpliftScores.WITHOUT));
+    Column uplift = col(UpliftScores.UPLIFT);
     Column low = lit(null).cast("double");
     Column high = lit(null).cast("double");
     if (!evaluation.personalised()) {

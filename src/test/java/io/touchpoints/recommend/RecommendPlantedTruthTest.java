@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -85,11 +84,6 @@ class RecommendPlantedTruthTest extends SparkTestBase {
     return out;
   }
 
-  // Fails today: on 4,000 customers the cross-fitted logistic T-learner gives email first to 41% of journeys (70% of
-  // customers are basic) and its gain over product_page for everyone is -0.3 points [-2.2, +1.6]. The logistic
-  // models are misspecified for effects planted additively on the probability scale; next: a DR-learner (second-stage
-  // regression of the doubly robust scores) or boosted trees, and more customers.
-  @Disabled("the learned policy does not yet find the planted heterogeneity; see the comment above")
   @Test
   void learnedPolicyBeatsTheBestSingleTouchpointWhereHeterogeneityIsPlanted() throws Exception {
     String line = recommend(List.of("email", "product_page"));
