@@ -162,7 +162,10 @@ public final class UpliftScores {
         .withColumn(PROPENSITY, least(greatest(col(TouchpointEffects.E), lit(settings.clipLow())),
             lit(settings.clipHigh())))
         .withColumn(PSEUDO_OUTCOME, mu1.minus(mu0).plus(t.multiply(y.minus(mu1)).divide(e))
-            .minus(lit(1.0).minus(t).multiply(y.minus(mu0)).divide(lit(1.0).minus(e))));
+            .minus(lit(1.0).minus(t).multiply(y.minus(mu0)).divide(lit(1.0).minus(e))))
+        // Materialized once: the second stage reads it K times, and without it every candidate's plan nests the
+        // first stage's models K times over, which the driver spent most of the stage planning.
+        .localCheckpoint();
     // Second stage: the units' doubly robust scores regressed on the covariates, fold by fold as above.
     Dataset<Row> out = null;
     for (int k = 0; k < settings.folds(); k++) {
@@ -175,7 +178,8 @@ public final class UpliftScores {
               mu1, mu0, col(UPLIFT));
       out = out == null ? s : out.unionByName(s);
     }
-    return out;
+    // Computed here, on this candidate's thread, and a small plan for the union of the candidates.
+    return out.localCheckpoint();
   }
 
   /** Per touchpoint: units whose exposure window holds it, and how many of them converted. */
