@@ -72,6 +72,8 @@ final class JourneyUnits {
   static final String CONVERSION = "_y_conversion";
   static final String CHURN = "_y_churn";
   static final int MAX_LEVELS = 20;
+  /** Name prefixes of the covariates that describe the journey's start (calendar), not the customer. */
+  static final List<String> CALENDAR = List.of("month_", "weekday_", "hour_");
 
   private static final String START_S = "_start_s";
   /** True on the row of a customer's next journey ({@link #buildWithNext}); false on the journeys of the data. */
@@ -199,14 +201,14 @@ final class JourneyUnits {
     numeric(names, values, "last_csat", col("_last_csat"));
     numeric(names, values, "last_nps", col("_last_nps"));
     for (int m = 2; m <= 12; m++) {
-      add(names, values, "month_" + m, indicator(month(col(JourneyColumns.START_TIME)).equalTo(m)));
+      add(names, values, CALENDAR.get(0) + m, indicator(month(col(JourneyColumns.START_TIME)).equalTo(m)));
     }
     for (int d = 2; d <= 7; d++) {
-      add(names, values, "weekday_" + d, indicator(dayofweek(col(JourneyColumns.START_TIME)).equalTo(d)));
+      add(names, values, CALENDAR.get(1) + d, indicator(dayofweek(col(JourneyColumns.START_TIME)).equalTo(d)));
     }
     Column angle = hour(col(JourneyColumns.START_TIME)).multiply(2 * Math.PI / 24);
-    add(names, values, "hour_sin", sin(angle));
-    add(names, values, "hour_cos", cos(angle));
+    add(names, values, CALENDAR.get(2) + "sin", sin(angle));
+    add(names, values, CALENDAR.get(2) + "cos", cos(angle));
 
     if (customers != null) {
       Dataset<Row> attributes = customers.withColumnRenamed(EventColumns.CUSTOMER_ID, "_attr_customer");

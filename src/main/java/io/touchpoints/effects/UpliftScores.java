@@ -1,7 +1,10 @@
 package io.touchpoints.effects;
 
+import static org.apache.spark.ml.functions.array_to_vector;
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
@@ -27,24 +30,24 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Cross-fitted conversion scores per journey and candidate touchpoint, for uplift: on the units of
- * {@link TouchpointEffects} (the same exposure, outcome and covariates), and on every customer's next journey as of
- * the data's end ({@link JourneyUnits#buildWithNext}). A DR-learner, in two cross-fitted stages. First, for each
- * candidate and fold, a propensity model and one conversion model (the candidate as a feature, as in the effects) are
- * fitted on the other folds' units and score the fold's units and its customers' next journeys, so no customer is
- * scored by a model that saw their journeys (customers, not journeys, are split into folds); each unit gets its doubly
- * robust score psi (as in {@link TouchpointEffects}). Second, for each fold, a linear regression of the other folds'
- * psi on the covariates predicts the fold's uplift. Why not a T-learner (two conversion models, uplift their
- * difference): its uplift is the difference of two noisy fits and inherits their misspecification (logistic models
- * for effects that add on the probability scale), and on planted data it did not find the planted heterogeneity; the
- * regression of psi targets the effect itself and stays unbiased when either first-stage model is right. The
- * second-stage folds reuse the first stage's scores of the other folds, whose models saw this fold's outcomes: with
- * a few dozen coefficients per model on thousands of journeys that leak is small, and the fall-back check (planted
- * data without heterogeneity must not pass) guards the evaluation against it.
+ * Cross-fitted conversion scores per journey and candidate touchpoint, for uplift: on the units of {@link
+ * TouchpointEffects} (the same exposure, outcome and covariates), and on every customer's next journey as of the data's
+ * end ({@link JourneyUnits#buildWithNext}). A DR-learner, in two cross-fitted stages. First, for each candidate and
+ * fold, a propensity model and one conversion model (the candidate as a feature, as in the effects) are fitted on the
+ * other folds' units and score the fold's units and its customers' next journeys, so no customer is scored by a model
+ * that saw their journeys (customers, not journeys, are split into folds); each unit gets its doubly robust score psi
+ * (as in {@link TouchpointEffects}). Second, for each fold, a linear regression of the other folds' psi on the
+ * customer's covariates (attributes and history) predicts the fold's uplift. Why not a T-learner (two conversion
+ * models, uplift their difference): its uplift is the difference of two noisy fits and inherits their misspecification
+ * (logistic models for effects that add on the probability scale), and on planted data it did not find the planted
+ * heterogeneity; the regression of psi targets the effect itself and stays unbiased when either first-stage model is
+ * right. The second-stage folds reuse the first stage's scores of the other folds, whose models saw this fold's
+ * outcomes: with a few dozen coefficients per model on thousands of journeys that leak is small, and the fall-back
+ * check (planted data without heterogeneity must not pass) guards the evaluation against it.
  *
  * <p>Spark: the units are built and cached once; per candidate 2 x K classifier fits and K linear regressions (normal
- * equations: one pass); the scores are cached ({@link
- * Scores#release}). The distinct touchpoints and the per-candidate counts reach the driver (small by construction).
+ * equations: one pass); the scores are cached ({@link Scores#release}). The distinct touchpoints and the
+ * per-candidate counts reach the driver (small by construction).
  */
 public final class UpliftScores {
 
@@ -65,6 +68,7 @@ public final class UpliftScores {
   /** The predicted uplift: the second stage's estimate of the candidate's effect for these covariates. */
   public static final String UPLIFT = "tau";
   private static final String PSEUDO_OUTCOME = "_psi";
+  private static final String EFFECT_FEATURES = "_x_effect";
 
   private final EffectsSettings settings;
   private final NuisanceModels models;
@@ -121,7 +125,7 @@ public final class UpliftScores {
       Dataset<Row> both = units.rowsAndNext();
       List<Callable<Dataset<Row>>> fits = new ArrayList<>();
       for (String candidate : kept) {
-        fits.add(() -> score(both, candidate, firstTouchpoints));
+        fits.add(() -> score(both, candidate, firstTouchpoints, customerCovariates(units.covariates())));
       }
       for (Dataset<Row> s : ConcurrentJobs.all("touchpoints-uplift", settings.parallelism(), fits)) {
         scored = scored == null ? s : scored.unionByName(s);
@@ -137,7 +141,24 @@ public final class UpliftScores {
     }
   }
 
-  private Dataset<Row> score(Dataset<Row> rows, String candidate, List<String> firstTouchpoints) {
+  /**
+   * The second stage's covariates: the customer's attributes and history, as 1-based positions in the covariates.
+   * Not the calendar of the journey's start, nor its first touchpoint: the recommendation is per customer (every
+   * next journey has the same start), and each covariate the regression does not need adds noise to every uplift.
+   */
+  private static List<Integer> customerCovariates(List<String> names) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      if (JourneyUnits.CALENDAR.stream().noneMatch(name::startsWith)) {
+        out.add(i + 1);
+      }
+    }
+    return out;
+  }
+
+  private Dataset<Row> score(Dataset<Row> rows, String candidate, List<String> firstTouchpoints,
+      List<Integer> customerCovariates) {
     Dataset<Row> data = TouchpointEffects.features(rows, candidate, firstTouchpoints, models.linear());
     Column unit = not(col(JourneyUnits.NEXT));
     Column fold = col(JourneyUnits.FOLD);
@@ -165,11 +186,13 @@ public final class UpliftScores {
             .minus(lit(1.0).minus(t).multiply(y.minus(mu0)).divide(lit(1.0).minus(e))))
         // Materialized once: the second stage reads it K times, and without it every candidate's plan nests the
         // first stage's models K times over, which the driver spent most of the stage planning.
+        .withColumn(EFFECT_FEATURES, array_to_vector(array(customerCovariates.stream()
+            .map(i -> element_at(col(JourneyUnits.BASE), i)).toArray(Column[]::new))))
         .localCheckpoint();
     // Second stage: the units' doubly robust scores regressed on the covariates, fold by fold as above.
     Dataset<Row> out = null;
     for (int k = 0; k < settings.folds(); k++) {
-      LinearRegressionModel effect = new LinearRegression().setFeaturesCol(TouchpointEffects.X)
+      LinearRegressionModel effect = new LinearRegression().setFeaturesCol(EFFECT_FEATURES)
           .setLabelCol(PSEUDO_OUTCOME).setPredictionCol(UPLIFT).setRegParam(settings.regParam())
           .setSolver("normal").fit(nuisance.filter(unit.and(fold.notEqual(k))));
       Dataset<Row> s = effect.transform(nuisance.filter(fold.equalTo(k)))
