@@ -19,11 +19,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.regression.LinearRegression;
-import org.apache.spark.ml.regression.LinearRegressionModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,8 +36,10 @@ import org.apache.spark.storage.StorageLevel;
  * fold, a propensity model and one conversion model (the candidate as a feature, as in the effects) are fitted on the
  * other folds' units and score the fold's units and its customers' next journeys, so no customer is scored by a model
  * that saw their journeys (customers, not journeys, are split into folds); each unit gets its doubly robust score psi
- * (as in {@link TouchpointEffects}). Second, for each fold, a linear regression of the other folds' psi on the
- * customer's covariates (attributes and history) predicts the fold's uplift. Why not a T-learner (two conversion
+ * (as in {@link TouchpointEffects}). Second, for each fold, a lasso regression of the other folds' psi on the
+ * customer's covariates (attributes and history), its penalty chosen by cross-validation over the same folds
+ * ({@link CrossValidatedLasso}), predicts the fold's uplift; when no covariate's signal stands out of the scores'
+ * noise it keeps none, and every customer's uplift is the average effect. Why not a T-learner (two conversion
  * models, uplift their difference): its uplift is the difference of two noisy fits and inherits their misspecification
  * (logistic models for effects that add on the probability scale), and on planted data it did not find the planted
  * heterogeneity; the regression of psi targets the effect itself and stays unbiased when either first-stage model is
@@ -45,8 +47,8 @@ import org.apache.spark.storage.StorageLevel;
  * outcomes: with a few dozen coefficients per model on thousands of journeys that leak is small, and the fall-back
  * check (planted data without heterogeneity must not pass) guards the evaluation against it.
  *
- * <p>Spark: the units are built and cached once; per candidate 2 x K classifier fits and K linear regressions (normal
- * equations: one pass); the scores are cached ({@link Scores#release}). The distinct touchpoints and the
+ * <p>Spark: the units are built and cached once; per candidate 2 x K classifier fits and one pass for the second
+ * stage's moments; the scores are cached ({@link Scores#release}). The distinct touchpoints and the
  * per-candidate counts reach the driver (small by construction).
  */
 public final class UpliftScores {
@@ -83,8 +85,10 @@ public final class UpliftScores {
    * @param candidates the candidates scored
    * @param notes candidates left out, with the reason
    * @param units units (journeys whose horizon has passed)
+   * @param secondStage per candidate scored, the second stage's chosen penalty and covariates kept
    */
-  public record Scores(Dataset<Row> scores, List<String> candidates, Map<String, String> notes, long units) {
+  public record Scores(Dataset<Row> scores, List<String> candidates, Map<String, String> notes, long units,
+      Map<String, String> secondStage) {
     public void release() {
       scores.unpersist();
     }
@@ -124,18 +128,20 @@ public final class UpliftScores {
       Dataset<Row> scored = null;
       Dataset<Row> both = units.rowsAndNext();
       List<Callable<Dataset<Row>>> fits = new ArrayList<>();
+      Map<String, String> secondStage = new ConcurrentHashMap<>();
+      List<Integer> covariates = customerCovariates(units.covariates());
       for (String candidate : kept) {
-        fits.add(() -> score(both, candidate, firstTouchpoints, customerCovariates(units.covariates())));
+        fits.add(() -> score(both, candidate, firstTouchpoints, covariates, secondStage));
       }
       for (Dataset<Row> s : ConcurrentJobs.all("touchpoints-uplift", settings.parallelism(), fits)) {
         scored = scored == null ? s : scored.unionByName(s);
       }
       if (scored == null) {
-        return new Scores(null, List.of(), notes, total);
+        return new Scores(null, List.of(), notes, total, Map.of());
       }
       scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
       scored.count();
-      return new Scores(scored, List.copyOf(kept), notes, total);
+      return new Scores(scored, List.copyOf(kept), notes, total, new TreeMap<>(secondStage));
     } finally {
       units.cached().unpersist();
     }
@@ -158,7 +164,7 @@ public final class UpliftScores {
   }
 
   private Dataset<Row> score(Dataset<Row> rows, String candidate, List<String> firstTouchpoints,
-      List<Integer> customerCovariates) {
+      List<Integer> customerCovariates, Map<String, String> secondStage) {
     Dataset<Row> data = TouchpointEffects.features(rows, candidate, firstTouchpoints, models.linear());
     Column unit = not(col(JourneyUnits.NEXT));
     Column fold = col(JourneyUnits.FOLD);
@@ -189,18 +195,29 @@ public final class UpliftScores {
         .withColumn(EFFECT_FEATURES, array_to_vector(array(customerCovariates.stream()
             .map(i -> element_at(col(JourneyUnits.BASE), i)).toArray(Column[]::new))))
         .localCheckpoint();
-    // Second stage: the units' doubly robust scores regressed on the covariates, fold by fold as above.
+    // Second stage: the units' doubly robust scores regressed on the customer's covariates, lasso with its penalty
+    // chosen over the same folds; each fold's uplift from the fit on the other folds.
+    CrossValidatedLasso.Result lasso = CrossValidatedLasso.crossValidate(CrossValidatedLasso.moments(
+        nuisance.filter(unit), JourneyUnits.FOLD, EFFECT_FEATURES, PSEUDO_OUTCOME, settings.folds(),
+        customerCovariates.size()));
     Dataset<Row> out = null;
     for (int k = 0; k < settings.folds(); k++) {
-      LinearRegressionModel effect = new LinearRegression().setFeaturesCol(EFFECT_FEATURES)
-          .setLabelCol(PSEUDO_OUTCOME).setPredictionCol(UPLIFT).setRegParam(settings.regParam())
-          .setSolver("normal").fit(nuisance.filter(unit.and(fold.notEqual(k))));
-      Dataset<Row> s = effect.transform(nuisance.filter(fold.equalTo(k)))
+      CrossValidatedLasso.Fit fit = lasso.perFold()[k];
+      Column tau = lit(fit.intercept());
+      for (int j = 0; j < customerCovariates.size(); j++) {
+        if (fit.coefficients()[j] != 0) {
+          tau = tau.plus(element_at(col(JourneyUnits.BASE), customerCovariates.get(j))
+              .multiply(lit(fit.coefficients()[j])));
+        }
+      }
+      Dataset<Row> s = nuisance.filter(fold.equalTo(k))
           .select(col(JourneyColumns.CUSTOMER_ID).as(CUSTOMER_ID), col(JourneyColumns.JOURNEY_ID).as(JOURNEY_ID),
               lit(candidate).as(CANDIDATE), col(JourneyUnits.NEXT).as(NEXT), t.as(TREATED), y.as(CONVERTED), e,
-              mu1, mu0, col(UPLIFT));
+              mu1, mu0, tau.as(UPLIFT));
       out = out == null ? s : out.unionByName(s);
     }
+    secondStage.put(candidate, String.format(Locale.ROOT, "%d of %d covariates (lasso penalty %.3g)",
+        lasso.perFold()[0].nonZero(), customerCovariates.size(), lasso.chosenPenalty()));
     // Computed here, on this candidate's thread, and a small plan for the union of the candidates.
     return out.localCheckpoint();
   }

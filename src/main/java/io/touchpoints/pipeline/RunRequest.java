@@ -31,9 +31,12 @@ public record RunRequest(String command, Set<PipelineStage> stages, String pathF
     return stages.contains(stage);
   }
 
-  /** Every stage of the pipeline: a full {@code run}. */
+  /**
+   * A run of the pipeline from the input through the model, as {@code run} is whatever {@code run.skip} leaves out:
+   * there the model is one stage among several, not the command's purpose.
+   */
   public boolean isWholePipeline() {
-    return stages.equals(EnumSet.allOf(PipelineStage.class));
+    return stages.contains(PipelineStage.JOURNEYS) && stages.contains(PipelineStage.MODEL);
   }
 
   public RunRequest withPathFile(String file, String separator) {

@@ -58,6 +58,7 @@ public final class TouchpointJob {
     for (PipelineStage id : PipelineStage.values()) {
       id.stage().settings(config, all);
     }
+    PipelineStage.forRun(config);
   }
 
   private List<Planned<?>> plan(RunRequest request) {

@@ -104,10 +104,14 @@ public final class RecommendStage implements Stage<RecommendStage.Settings> {
         scores.candidates().size(), uplift.method(), evaluation.bestSingle(), 100 * gain.value(), 100 * gain.low(z),
         100 * gain.high(z), ranking, left);
     return StageOutcome.ok(scores.units(), rows, evaluation.personalised() ? null : "fell back to average effects",
-        summary).withDetails(reporter -> details(evaluation, reporter));
+        summary).withDetails(reporter -> details(evaluation, scores.secondStage(), reporter));
   }
 
-  private static void details(PolicyEvaluation.Result evaluation, StageReporter reporter) {
+  private static void details(PolicyEvaluation.Result evaluation, Map<String, String> secondStage,
+      StageReporter reporter) {
+    List<String> kept = new ArrayList<>();
+    secondStage.forEach((k, fit) -> kept.add(k + " " + fit));
+    reporter.line("  uplift regressions kept: " + String.join("; ", kept));
     List<String> shares = new ArrayList<>();
     evaluation.shares().forEach((k, share) -> shares.add(String.format(Locale.ROOT, "%s %.0f%%", k, 100 * share)));
     reporter.line("  recommended first (journeys evaluated): " + String.join(", ", shares));

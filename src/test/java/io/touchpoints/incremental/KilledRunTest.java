@@ -12,6 +12,7 @@ import io.touchpoints.pipeline.TouchpointJob;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.TableNames;
 import io.touchpoints.testing.FailingReporter;
+import io.touchpoints.testing.QuickRuns;
 import io.touchpoints.testing.SparkTestBase;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -79,7 +80,7 @@ class KilledRunTest extends SparkTestBase {
   private void runHere(Path input, Path output, String runDate) {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     new TouchpointJob(session(), config(input, output, runDate), new StageReporter(quiet))
-        .execute("test", EnumSet.allOf(PipelineStage.class));
+        .execute("test", QuickRuns.withoutCausalStages());
   }
 
   /** Every table but the ledger, as sorted JSON lines (doubles to 9 places). */
@@ -116,7 +117,8 @@ class KilledRunTest extends SparkTestBase {
     command.add("io.touchpoints.cli.TouchpointsCli");
     command.addAll(List.of("run", "--incremental", "--input", input.toString(), "--output", output.toString(),
         "--run-date", runDate, "--master", "local[2]", "--conf", "spark.sql.shuffle.partitions=2",
-        "--conf", "spark.ui.enabled=false", "--conf", "spark.ui.showConsoleProgress=false"));
+        "--conf", "spark.ui.enabled=false", "--conf", "spark.ui.showConsoleProgress=false", "--conf",
+        QuickRuns.SKIP_CAUSAL_STAGES));
     for (String s : SETTINGS) {
       command.add("--conf");
       command.add(s);
@@ -223,7 +225,7 @@ class KilledRunTest extends SparkTestBase {
       // and undoes itself too, so the tables must be exactly those before the killed run.
       ByteArrayOutputStream printed = new ByteArrayOutputStream();
       assertThatThrownBy(() -> new TouchpointJob(session(), config(night2, out, "2024-03-02"),
-          FailingReporter.after("ingest", printed)).execute("test", EnumSet.allOf(PipelineStage.class)))
+          FailingReporter.after("ingest", printed)).execute("test", QuickRuns.withoutCausalStages()))
           .hasMessageContaining("injected failure");
       assertThat(printed.toString(StandardCharsets.UTF_8)).as("the killed run is named as undone")
           .contains("did not finish (killed?): undone before this run");

@@ -103,7 +103,7 @@ class FailedRunTest extends SparkTestBase {
   @Tag("production")
   void aRunThatFailsAfterAnyStageWroteLeavesEveryTableAndTheModelAsBefore() throws IOException {
     failEachRunAfter(EnumSet.allOf(PipelineStage.class),
-        List.of("ingest", "journeys", "metrics", "attribution", "model", "predict", "report"));
+        List.of("ingest", "journeys", "metrics", "attribution", "model", "predict", "effects", "recommend", "report"));
   }
 
   private void failEachRunAfter(Set<PipelineStage> stagesRun, List<String> stages) throws IOException {

@@ -38,6 +38,8 @@ final class OpsFixtures {
   static Path lightSettings(Path dir, List<String> extraLines) {
     StringBuilder text = new StringBuilder("touchpoints {\n")
         .append("  attribution { markov_orders = [1, 2], bootstrap_replicates = 5 }\n")
+        // The causal stages have their own tests; here they would only double the runs' time.
+        .append("  run { skip = [effects, recommend] }\n")
         .append("  spark { \"spark.sql.shuffle.partitions\" = \"2\", ")
         .append("\"spark.databricks.delta.snapshotPartitions\" = \"1\", \"spark.ui.enabled\" = \"false\" }\n");
     extraLines.forEach(line -> text.append("  ").append(line).append('\n'));

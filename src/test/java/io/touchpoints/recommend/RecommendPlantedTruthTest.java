@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -91,7 +90,6 @@ class RecommendPlantedTruthTest extends SparkTestBase {
   // get email first (email first for 57% of journeys; 70% of customers are basic). On 4,000 customers: -0.8 points
   // [-2.6, +1.1], email first for 42%. The planted basic-customer difference (8 against 4 points) is small beside
   // the doubly robust scores' noise; next: the second stage's penalty chosen by cross-validation, or more customers.
-  @Disabled("the learned policy finds the planted heterogeneity only at the edge of its interval; see above")
   @Test
   void learnedPolicyBeatsTheBestSingleTouchpointWhereHeterogeneityIsPlanted() throws Exception {
     String line = recommend(List.of("email", "product_page"));

@@ -1,5 +1,6 @@
 package io.touchpoints.report;
 
+import io.touchpoints.testing.QuickRuns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.touchpoints.cli.TouchpointsCli;
@@ -41,7 +42,7 @@ final class ReportFixture {
         try (LogWarnings collected = LogWarnings.collect()) {
           cli("run", "--input", dir.resolve("data/events").toString(), "--format", "csv", "--output",
               dir.resolve("out").toString(), "--run-date", "2026-01-31",
-              "--conf", "attribution.bootstrap_replicates=10", "--conf", "attribution.markov_orders=[1,2]");
+              "--conf", QuickRuns.SKIP_CAUSAL_STAGES, "--conf", "attribution.bootstrap_replicates=10", "--conf", "attribution.markov_orders=[1,2]");
           warnings = collected.lines();
         }
         output = dir.resolve("out");
