@@ -6,7 +6,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 output="${TOUCHPOINTS_OUTPUT:-output}"
 
-jobs/touchpoints run --input sample-data/events --format csv --output "$output" "$@"
+jobs/touchpoints run --input sample-data/events --format csv --customers sample-data/customers.csv --output "$output" "$@"
 
 echo
 echo "== paths (top 10) =="

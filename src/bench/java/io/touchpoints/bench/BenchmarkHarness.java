@@ -44,7 +44,9 @@ public final class BenchmarkHarness implements Callable<Integer> {
       new StageCommand("metrics", List.of("metrics")),
       new StageCommand("attribute", List.of("attribution")),
       new StageCommand("train", List.of("model", "train")),
-      new StageCommand("predict", List.of("predict")));
+      new StageCommand("predict", List.of("predict")),
+      new StageCommand("effects", List.of("effects")),
+      new StageCommand("recommend", List.of("recommend")));
 
   /** A command of the job and the ledger stage names it writes. */
   record StageCommand(String command, List<String> ledgerStages) {}
@@ -57,7 +59,7 @@ public final class BenchmarkHarness implements Callable<Integer> {
   int runs = 3;
 
   @Option(names = "--skip", split = ",", paramLabel = "PART",
-      description = "Parts to leave out: peer, markov, attribute, train, predict.")
+      description = "Parts to leave out: peer, markov, attribute, train, predict, effects, recommend.")
   List<String> skip = new ArrayList<>();
 
   @Option(names = "--paths", description = "Path file for the Markov timing (default ${DEFAULT-VALUE}).")

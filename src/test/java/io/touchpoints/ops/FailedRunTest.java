@@ -58,7 +58,9 @@ class FailedRunTest extends SparkTestBase {
   private static final String SECOND = FIRST.replace("c4,", "c5,").replace("web_visit", "chatbot")
       + "c6,2024-03-03T09:00:00Z,paid_search,interaction,,,\n";
   private static final List<String> SETTINGS = List.of("attribution.bootstrap_replicates=2",
-      "attribution.markov_orders=[1]", "model.max_iter=5", "model.markov_order=1");
+      "attribution.markov_orders=[1]", "model.max_iter=5", "model.markov_order=1",
+      // A horizon these three days can close and no minimum group, so that the causal stages write rows.
+      "effects.horizon=12h", "effects.min_group=1");
 
   private static JobConfig config(Path input, Path output) {
     Map<String, Object> options = new HashMap<>();

@@ -7,6 +7,7 @@ import io.touchpoints.config.JobConfig;
 import io.touchpoints.effects.CustomerInput;
 import io.touchpoints.effects.EffectColumns;
 import io.touchpoints.generate.GeneratorSettings;
+import io.touchpoints.generate.PlantedTruth;
 import io.touchpoints.generate.SyntheticLogGenerator;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.TableNames;
@@ -27,21 +28,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The effects and recommend stages through the command line, on one small generated log with planted causal effects
- * (250 customers, logistic regression with 2 folds, one or two touchpoints so that it stays quick):
- * {@code effects --input --customers} writes touchpoint_effects and the attribute kinds it inferred (and prints them);
- * {@code recommend} on the tables ranks the candidates of every customer and writes the evaluation; a later night
- * whose customers file changed a column's kind is a bad input (exit 2) that writes nothing. Whether the planted
- * effects and heterogeneity are recovered is the business of TouchpointEffectsTest and RecommendPlantedTruthTest
- * (they need more customers).
+ * (800 customers, logistic regression with 2 folds, two touchpoints so that it stays quick):
+ * {@code effects --input --customers} writes touchpoint_effects and the attribute kinds it inferred (and prints them),
+ * and the randomised touchpoint's planted effect is inside its interval; {@code recommend} on the tables ranks the
+ * candidates of every customer and writes the evaluation; a later night whose customers file changed a column's kind
+ * is a bad input (exit 2) that writes nothing. The confounded effects and the heterogeneity need more customers
+ * (TouchpointEffectsTest, RecommendPlantedTruthTest, with the production runs).
  */
-// 110 s on 2 cores (two runs through journeys, effects and recommend, and a failing third): over the 60 s the
-// normal suite can give these stages, so with the production runs.
-@Tag("production")
 class CausalCommandsTest extends SparkTestBase {
 
   private static final List<String> CANDIDATES = List.of("email", "product_page");
@@ -79,24 +76,36 @@ class CausalCommandsTest extends SparkTestBase {
     options.put("output.path", dir.resolve("out").toString());
     JobConfig base = JobConfig.load(null, List.of(), options);
     GeneratorSettings generator = GeneratorSettings.fromConfig(base.raw().getConfig("generate"), "parquet",
-        dir.resolve("log").toString(), 1).withCustomers(250).withSeed(5).withCausal(true);
-    SyntheticLogGenerator.write(session(), generator);
+        dir.resolve("log").toString(), 1).withCustomers(800).withSeed(5).withCausal(true);
+    PlantedTruth truth = SyntheticLogGenerator.write(session(), generator);
     Path customers = dir.resolve("log").resolve(SyntheticLogGenerator.CUSTOMERS_FILE);
     String out = dir.resolve("out").toString();
     String runDate = generator.endDate().toString();
 
     Result effects = cli(args("effects", "--input", dir.resolve("log").resolve("events").toString(),
         "--format", "parquet", "--output", out, "--customers", customers.toString(), "--run-date", runDate,
-        "--conf", "effects.touchpoints=[email]"));
+        "--conf", "effects.touchpoints=[email,web_visit]",
+        // Four intervals are checked against the planted truth: each at 1 - 0.05 / 4, family-wise 95%.
+        "--conf", "effects.confidence=0.9875"));
     assertThat(effects.code()).as("exit code; stderr: %s", effects.err()).isZero();
     assertThat(effects.out()).as("the inferred kinds are printed")
         .contains("plan categorical").contains("tenure_months numeric");
     DeltaTables tables = new DeltaTables(session(), out);
     List<Row> rows = tables.read(TableNames.TOUCHPOINT_EFFECTS).collectAsList();
-    assertThat(rows).extracting(r -> r.<String>getAs(EffectColumns.OUTCOME)).as("one row per outcome")
-        .containsExactlyInAnyOrderElementsOf(EffectColumns.OUTCOMES);
+    assertThat(rows).extracting(r -> r.<String>getAs(EffectColumns.TOUCHPOINT) + "/" + r.getAs(EffectColumns.OUTCOME))
+        .as("one row per touchpoint and outcome").containsExactlyInAnyOrder("email/conversion", "email/churn",
+            "web_visit/conversion", "web_visit/churn");
     for (Row r : rows) {
       assertThat(r.<String>getAs(EffectColumns.METHOD)).isEqualTo("aipw_logistic_regression_2_folds");
+      if (r.getAs(EffectColumns.TOUCHPOINT).equals("web_visit")) {
+        // Randomised (probability 0.5 for everyone): the naive and adjusted intervals cover the planted effect.
+        double planted = truth.effect("web_visit", r.getAs(EffectColumns.OUTCOME)).average();
+        assertThat(planted).as("adjusted effect on %s: %s", r.getAs(EffectColumns.OUTCOME), r)
+            .isBetween(r.<Double>getAs(EffectColumns.EFFECT_LOW), r.<Double>getAs(EffectColumns.EFFECT_HIGH));
+        assertThat(planted).as("naive effect on %s: %s", r.getAs(EffectColumns.OUTCOME), r)
+            .isBetween(r.<Double>getAs(EffectColumns.NAIVE_EFFECT_LOW),
+                r.<Double>getAs(EffectColumns.NAIVE_EFFECT_HIGH));
+      }
     }
     Map<String, String> kinds = new HashMap<>();
     tables.read(TableNames.CUSTOMER_ATTRIBUTE_KINDS).collectAsList()
