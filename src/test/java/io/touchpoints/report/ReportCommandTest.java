@@ -74,6 +74,8 @@ class ReportCommandTest extends SparkTestBase {
     assertThat(count(html, "<svg ")).as("charts drawn").isEqualTo(12);
     assertThat(html).as("model section").doesNotContain(ReportHtml.NO_MODEL).contains("logistic_regression")
         .contains("markov_1");
+    assertThat(html).as("no effects or recommend stage in this run (no customer attributes): no sections for them")
+        .doesNotContain(ReportHtml.EFFECTS).doesNotContain(ReportHtml.NEXT_BEST);
     // One bar per touchpoint in each scorecard chart's rows (the table has a row per touchpoint too).
     assertThat(count(html, "<tr><td>")).as("table rows: stages + scorecard + top paths")
         .isGreaterThanOrEqualTo((int) touchpoints + 4);
