@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
@@ -65,12 +66,11 @@ class ReportCausalSectionsTest extends SparkTestBase {
   void bothSectionsShowTheTablesFigures() throws IOException {
     Path out = Files.createTempDirectory("touchpoints-report-causal");
     DeltaTables tables = new DeltaTables(session(), out.toString());
-    tables.replaceRunDate(TableNames.TOUCHPOINT_EFFECTS, session().createDataFrame(List.of(
-        effect("email", EffectColumns.CONVERSION, 0.12, 0.05, null),
-        effect("support_ticket", EffectColumns.CONVERSION, -0.11, null, "too little overlap: 40% outside the clip"),
-        effect("email", EffectColumns.CHURN, 0.01, -0.02, null)), EffectColumns.SCHEMA), DATE);
-    tables.replaceRunDate(TableNames.UPLIFT_METRICS,
-        session().createDataFrame(upliftMetrics(), RecommendColumns.METRICS), DATE);
+    tables.replaceRunDates(Map.of(TableNames.TOUCHPOINT_EFFECTS, session().createDataFrame(List.of(
+            effect("email", EffectColumns.CONVERSION, 0.12, 0.05, null),
+            effect("support_ticket", EffectColumns.CONVERSION, -0.11, null, "too little overlap: 40% outside the clip"),
+            effect("email", EffectColumns.CHURN, 0.01, -0.02, null)), EffectColumns.SCHEMA),
+        TableNames.UPLIFT_METRICS, session().createDataFrame(upliftMetrics(), RecommendColumns.METRICS)), DATE);
 
     ReportData data = new ReportBuilder(session(), out.toString()).build(DATE, List.of());
     assertThat(data.effects()).hasSize(3);
