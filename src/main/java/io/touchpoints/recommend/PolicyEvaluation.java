@@ -133,6 +133,9 @@ final class PolicyEvaluation {
       for (int p : RecommendColumns.UPLIFT_AT) {
         metrics.add(RowFactory.create(k, RecommendColumns.upliftAt(p), upliftAt(b, p), null, null));
       }
+      for (int p : RecommendColumns.QINI_AT) {
+        metrics.add(RowFactory.create(k, RecommendColumns.qiniAt(p), qiniAt(b, p), null, null));
+      }
     }
     for (String name : List.of(RecommendColumns.RECOMMENDED, RecommendColumns.BEST_SINGLE + best,
         RecommendColumns.NONE)) {
@@ -167,10 +170,10 @@ final class PolicyEvaluation {
   }
 
   /** Mean psi of the top {@code percent}% of journeys by predicted uplift. */
-  private static Double upliftAt(double[][] buckets, int percent) {
+  static Double upliftAt(double[][] buckets, int percent) {
     double n = 0;
     double s = 0;
-    for (int i = 0; i < percent * BUCKETS / 100; i++) {
+    for (int i = 0; i < percent * buckets.length / 100; i++) {
       n += buckets[i][0];
       s += buckets[i][1];
     }
@@ -178,10 +181,26 @@ final class PolicyEvaluation {
   }
 
   /**
+   * Q at {@code percent}%: the sum of psi over the top {@code percent}% of journeys by predicted uplift, per journey
+   * of the whole population (the curve {@link #qini} integrates, at a bucket boundary).
+   */
+  static Double qiniAt(double[][] buckets, int percent) {
+    double total = 0;
+    double s = 0;
+    for (int i = 0; i < buckets.length; i++) {
+      total += buckets[i][0];
+      if (i < percent * buckets.length / 100) {
+        s += buckets[i][1];
+      }
+    }
+    return total == 0 ? null : s / total;
+  }
+
+  /**
    * The Qini coefficient: with Q(f) the sum of psi over the top share f of journeys, per journey of the whole
    * population, the area between Q and the random line f Q(1), over f from 0 to 1 (trapezoids at the buckets).
    */
-  private static Double qini(double[][] buckets) {
+  static Double qini(double[][] buckets) {
     double total = 0;
     double totalPsi = 0;
     for (double[] b : buckets) {

@@ -12,12 +12,14 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.touchpoints.attribution.AttributionColumns;
+import io.touchpoints.effects.EffectColumns;
 import io.touchpoints.journey.JourneyColumns;
 import io.touchpoints.metrics.MetricColumns;
 import io.touchpoints.metrics.MetricFigure;
 import io.touchpoints.model.ModelColumns;
 import io.touchpoints.pipeline.InputException;
 import io.touchpoints.pipeline.StageResult;
+import io.touchpoints.recommend.RecommendColumns;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.TableNames;
 import java.time.LocalDate;
@@ -34,9 +36,10 @@ import org.apache.spark.sql.SparkSession;
  * Reads the job's Delta tables under one output folder, for one run date (the newest by default), and collects the
  * small aggregates the report shows into a {@link ReportData}: the run's stages, journey totals, quarantine reasons
  * and path lengths (grouped in Spark), the touchpoint scorecard, the attribution credits, the top first-order
- * transitions and the model metrics when the model stage ran. Nothing per customer or per journey reaches the
- * driver; every collect is bounded by the number of touchpoints, models, stages or a fixed top N. A table that the
- * run did not write leaves its section empty.
+ * transitions, the model metrics when the model stage ran, and the causal effects and the uplift evaluation when
+ * the effects and recommend stages ran. Nothing per customer or per journey reaches the driver; every collect is
+ * bounded by the number of touchpoints, models, stages, candidates or a fixed top N. A table that the run did not
+ * write leaves its section empty.
  */
 public final class ReportBuilder {
 
@@ -95,7 +98,8 @@ public final class ReportBuilder {
   /** The report's figures for {@code date}, with the stages of a run given (the run in progress). */
   public ReportData build(LocalDate date, List<ReportData.Stage> stages) {
     return new ReportData(output, date, stages, journeySummary(date), quarantineReasons(date), pathLengths(date),
-        topPaths(date), scorecard(date), attribution(date), transitions(date), modelMetrics(date));
+        topPaths(date), scorecard(date), attribution(date), transitions(date), modelMetrics(date), effects(date),
+        upliftMetrics(date));
   }
 
   /** The table's rows of {@code date}, when the table exists. */
@@ -240,6 +244,43 @@ public final class ReportBuilder {
         out.add(new ReportData.ModelMetric(r.getString(0), r.getString(1), r.getString(2), r.getDouble(3),
             r.getString(4), lng(r, 5), lng(r, 6)));
       }
+    }
+    return out;
+  }
+
+  /** One row per (touchpoint, outcome). */
+  private List<ReportData.Effect> effects(LocalDate date) {
+    Optional<Dataset<Row>> effects = rows(TableNames.TOUCHPOINT_EFFECTS, date);
+    if (effects.isEmpty()) {
+      return List.of();
+    }
+    List<ReportData.Effect> out = new ArrayList<>();
+    for (Row r : effects.get().select(EffectColumns.TOUCHPOINT, EffectColumns.OUTCOME, EffectColumns.TREATED,
+            EffectColumns.CONTROL, EffectColumns.NAIVE_EFFECT, EffectColumns.NAIVE_EFFECT_LOW,
+            EffectColumns.NAIVE_EFFECT_HIGH, EffectColumns.EFFECT, EffectColumns.EFFECT_LOW,
+            EffectColumns.EFFECT_HIGH, EffectColumns.METHOD, EffectColumns.OUTSIDE_CLIP_SHARE,
+            EffectColumns.EFFECTIVE_TREATED, EffectColumns.EFFECTIVE_CONTROL, EffectColumns.NOTE)
+        .orderBy(EffectColumns.OUTCOME, EffectColumns.TOUCHPOINT).collectAsList()) {
+      out.add(new ReportData.Effect(r.getString(0), r.getString(1), lng(r, 2), lng(r, 3),
+          new ReportData.Estimate(dbl(r, 4), dbl(r, 5), dbl(r, 6)),
+          new ReportData.Estimate(dbl(r, 7), dbl(r, 8), dbl(r, 9)), r.getString(10), dbl(r, 11), dbl(r, 12),
+          dbl(r, 13), r.getString(14)));
+    }
+    return out;
+  }
+
+  /** One row per (candidate or policy, metric): a few dozen. */
+  private List<ReportData.UpliftMetric> upliftMetrics(LocalDate date) {
+    Optional<Dataset<Row>> metrics = rows(TableNames.UPLIFT_METRICS, date);
+    if (metrics.isEmpty()) {
+      return List.of();
+    }
+    List<ReportData.UpliftMetric> out = new ArrayList<>();
+    for (Row r : metrics.get().select(RecommendColumns.CANDIDATE, RecommendColumns.METRIC, RecommendColumns.VALUE,
+            RecommendColumns.LOW, RecommendColumns.HIGH)
+        .orderBy(RecommendColumns.CANDIDATE, RecommendColumns.METRIC).collectAsList()) {
+      out.add(new ReportData.UpliftMetric(r.getString(0), r.getString(1),
+          new ReportData.Estimate(dbl(r, 2), dbl(r, 3), dbl(r, 4))));
     }
     return out;
   }

@@ -3,6 +3,7 @@ package io.touchpoints.report;
 import io.touchpoints.attribution.AttributionModel;
 import io.touchpoints.metrics.MetricFigure;
 import io.touchpoints.model.ModelColumns;
+import io.touchpoints.recommend.RecommendColumns;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -21,6 +22,10 @@ public final class ReportCharts {
   /** The overall metrics of the model comparison, in the order they are drawn. */
   public static final List<String> MODEL_COMPARISON_METRICS = List.of(ModelColumns.TOP1_ACCURACY,
       ModelColumns.TOP3_ACCURACY, ModelColumns.MACRO_F1);
+
+  /** Series of {@link #effects}. */
+  public static final String NAIVE = "naive difference (association)";
+  public static final String ADJUSTED = "adjusted effect (doubly robust)";
 
   private ReportCharts() {}
 
@@ -128,5 +133,70 @@ public final class ReportCharts {
       }
     }
     return chart;
+  }
+
+  /**
+   * Naive difference against adjusted effect per touchpoint for one outcome, each with its 95% interval; touchpoints
+   * by adjusted effect, largest first (skipped ones, n/a, last).
+   */
+  public static BarChart effects(List<ReportData.Effect> effects, String outcome) {
+    BarChart chart = BarChart.titled("Effect on " + outcome + ": naive difference against adjusted effect, 95% "
+        + "intervals").format(BarChart.Format.POINTS);
+    effects.stream().filter(e -> e.outcome().equals(outcome))
+        .sorted(Comparator.comparing((ReportData.Effect e) -> {
+          Double v = e.adjusted().value();
+          return v == null ? Double.NEGATIVE_INFINITY : v;
+        }).reversed().thenComparing(ReportData.Effect::touchpoint))
+        .forEach(e -> {
+          chart.bar(e.touchpoint(), NAIVE, e.naive().value(), e.naive().low(), e.naive().high());
+          chart.bar(e.touchpoint(), ADJUSTED, e.adjusted().value(), e.adjusted().low(), e.adjusted().high());
+        });
+    return chart;
+  }
+
+  /**
+   * The Qini curve of every candidate in {@code uplift_metrics}: x the share of journeys targeted (largest predicted
+   * uplift first), y the cumulative doubly robust gain per journey of the whole population, from (0, 0) through the
+   * stored points; dashed, each candidate's random line p x Q(100%). Candidates by Qini coefficient, largest first.
+   */
+  public static LineChart qini(List<ReportData.UpliftMetric> metrics) {
+    LineChart chart = LineChart.titled("Qini curves: conversions gained by targeting the journeys of largest "
+            + "predicted uplift first")
+        .x("share of journeys targeted, largest predicted uplift first", BarChart.Format.PERCENT)
+        .y("cumulative gain per journey of the whole population (percentage points)", BarChart.Format.POINTS)
+        .referenceLabel("random targeting (dashed)");
+    Map<String, Double> coefficients = new LinkedHashMap<>();
+    metrics.stream().filter(m -> m.metric().equals(RecommendColumns.QINI))
+        .forEach(m -> coefficients.put(m.candidate(), m.estimate().value()));
+    List<String> candidates = new ArrayList<>(coefficients.keySet());
+    candidates.sort(Comparator.comparing((String k) -> {
+      Double v = coefficients.get(k);
+      return v == null ? Double.NEGATIVE_INFINITY : v;
+    }).reversed().thenComparing(Function.identity()));
+    for (String k : candidates) {
+      List<LineChart.Point> points = new ArrayList<>();
+      points.add(new LineChart.Point(0, 0));
+      for (int p : RecommendColumns.QINI_AT) {
+        Double q = upliftMetric(metrics, k, RecommendColumns.qiniAt(p)).value();
+        if (q != null) {
+          points.add(new LineChart.Point(p / 100.0, q));
+        }
+      }
+      Double all = upliftMetric(metrics, k, RecommendColumns.qiniAt(100)).value();
+      if (points.size() > 1) {
+        chart.line(k, points);
+        if (all != null) {
+          chart.reference(k, List.of(new LineChart.Point(0, 0), new LineChart.Point(1, all)));
+        }
+      }
+    }
+    return chart;
+  }
+
+  /** A figure of {@code uplift_metrics}; all parts null when the table has none. */
+  public static ReportData.Estimate upliftMetric(List<ReportData.UpliftMetric> metrics, String candidate,
+      String metric) {
+    return metrics.stream().filter(m -> m.candidate().equals(candidate) && m.metric().equals(metric))
+        .map(ReportData.UpliftMetric::estimate).findFirst().orElse(new ReportData.Estimate(null, null, null));
   }
 }

@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * Everything the report shows, collected to the driver by {@link ReportBuilder}: small aggregates only (one row per
- * touchpoint, model, stage, quarantine reason, path length, the top transitions and paths). Lists are empty when the
- * run did not write the table they come from.
+ * touchpoint, model, stage, quarantine reason, path length, the top transitions and paths, (touchpoint, outcome)
+ * effect and (candidate, metric) of the uplift evaluation). Lists are empty when the run did not write the table they
+ * come from.
  */
 public record ReportData(
     String output,
@@ -21,7 +22,9 @@ public record ReportData(
     List<Score> scorecard,
     List<Credit> attribution,
     List<FlowDiagram.Link> transitions,
-    List<ModelMetric> modelMetrics) {
+    List<ModelMetric> modelMetrics,
+    List<Effect> effects,
+    List<UpliftMetric> upliftMetrics) {
 
   /** One stage of the newest run of the run date, from the {@code runs} ledger. */
   public record Stage(String runId, String command, String stage, String status, Double seconds, Long rowsIn,
@@ -63,4 +66,16 @@ public record ReportData(
   /** A row of {@code model_metrics} (the next-touchpoint model and its baselines). */
   public record ModelMetric(String model, String metric, String touchpoint, double value, String split,
       Long trainExamples, Long testExamples) {}
+
+  /**
+   * A row of {@code touchpoint_effects}: the naive difference (association) and the doubly robust adjusted effect,
+   * both differences in probability with their 95% intervals, and the overlap diagnostics. {@code adjusted} is all
+   * null and {@code note} says why when the touchpoint was skipped.
+   */
+  public record Effect(String touchpoint, String outcome, Long treated, Long control, Estimate naive,
+      Estimate adjusted, String method, Double outsideClipShare, Double effectiveTreated, Double effectiveControl,
+      String note) {}
+
+  /** A row of {@code uplift_metrics}: a candidate's or a policy's figure, with its interval where it has one. */
+  public record UpliftMetric(String candidate, String metric, Estimate estimate) {}
 }

@@ -1,9 +1,13 @@
 package io.touchpoints.report;
 
+import io.touchpoints.effects.EffectColumns;
 import io.touchpoints.metrics.MetricFigure;
 import io.touchpoints.model.ModelColumns;
+import io.touchpoints.recommend.RecommendColumns;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -15,6 +19,9 @@ public final class ReportHtml {
 
   /** Shown instead of the model section when the run has no model_metrics. */
   public static final String NO_MODEL = "model not trained in this run";
+  /** Headings of the sections shown only when the run wrote touchpoint_effects, uplift_metrics. */
+  public static final String EFFECTS = "Causal effects";
+  public static final String NEXT_BEST = "Next best touchpoint";
 
   private ReportHtml() {}
 
@@ -88,6 +95,14 @@ public final class ReportHtml {
       figure(h, ReportCharts.modelComparison(data.modelMetrics()));
     }
 
+    // Both absent, not empty, when the run skipped the effects or recommend stage.
+    if (!data.effects().isEmpty()) {
+      effects(h, data.effects());
+    }
+    if (!data.upliftMetrics().isEmpty()) {
+      nextBest(h, data.upliftMetrics());
+    }
+
     h.append("<h2 id=\"quarantine\">Quarantine</h2>\n");
     if (data.quarantineReasons().isEmpty()) {
       note(h, "no quarantined rows in this run");
@@ -131,6 +146,117 @@ public final class ReportHtml {
       h.append("<td>").append(esc(s.message())).append("</td></tr>");
     }
     h.append("</table>\n");
+  }
+
+  private static void effects(StringBuilder h, List<ReportData.Effect> effects) {
+    h.append("<h2 id=\"effects\">").append(esc(EFFECTS)).append("</h2>\n");
+    h.append("<p>The <b>naive difference</b> compares the outcome rate of journeys with the touchpoint against "
+        + "journeys without it: an association, which also reflects who receives the touchpoint. The <b>adjusted "
+        + "effect</b> compares comparable customers: journeys are weighted and modelled by what was known at the "
+        + "journey's start (customer attributes, the customer's history, the first touchpoint, the calendar), doubly "
+        + "robust (augmented inverse-propensity weighting, cross-fitted), so it estimates how much the outcome's "
+        + "probability changes because the touchpoint happened. Where the two differ, the customers who get the "
+        + "touchpoint differ from the others. Touches between the journey's start and the touchpoint are not adjusted "
+        + "for, so an adjusted effect can still carry what led to the touchpoint within the journey. Figures are "
+        + "differences in probability in percentage points, with 95% intervals (clustered by customer); a touchpoint "
+        + "with too little overlap gets no adjusted effect and a note.</p>\n");
+    Set<String> methods = new LinkedHashSet<>();
+    effects.stream().filter(e -> e.method() != null).forEach(e -> methods.add(e.method()));
+    if (!methods.isEmpty()) {
+      h.append("<p>Method: <code>").append(esc(String.join(", ", methods))).append("</code>. Diagnostics: share of "
+          + "journeys whose propensity lies outside the clip range; effective sample sizes of the treated and control "
+          + "weights.</p>\n");
+    }
+    Set<String> outcomes = new LinkedHashSet<>(EffectColumns.OUTCOMES);
+    effects.forEach(e -> outcomes.add(e.outcome()));
+    for (String outcome : outcomes) {
+      List<ReportData.Effect> rows = effects.stream().filter(e -> e.outcome().equals(outcome)).toList();
+      if (rows.isEmpty()) {
+        continue;
+      }
+      h.append("<h3>").append(esc(outcome.substring(0, 1).toUpperCase(Locale.ROOT) + outcome.substring(1)))
+          .append("</h3>\n");
+      figure(h, ReportCharts.effects(rows, outcome));
+      h.append("<table><tr><th>touchpoint</th><th>treated</th><th>control</th><th>naive effect [95%]</th>")
+          .append("<th>adjusted effect [95%]</th><th>diagnostics</th><th>note</th></tr>");
+      for (ReportData.Effect e : rows) {
+        h.append("<tr><td>").append(esc(e.touchpoint())).append("</td>");
+        cell(h, count(e.treated()));
+        cell(h, count(e.control()));
+        cell(h, interval(e.naive(), BarChart.Format.POINTS::print));
+        cell(h, interval(e.adjusted(), BarChart.Format.POINTS::print));
+        String clip = e.outsideClipShare() == null ? null
+            : "outside clip " + BarChart.Format.PERCENT.print(e.outsideClipShare());
+        String ess = e.effectiveTreated() == null || e.effectiveControl() == null ? null
+            : fmt("ESS %,.0f / %,.0f", e.effectiveTreated(), e.effectiveControl());
+        h.append("<td>").append(esc(clip == null ? ess == null ? "" : ess : ess == null ? clip : clip + "; " + ess))
+            .append("</td><td>").append(esc(e.note())).append("</td></tr>");
+      }
+      h.append("</table>\n");
+    }
+  }
+
+  private static void nextBest(StringBuilder h, List<ReportData.UpliftMetric> metrics) {
+    h.append("<h2 id=\"next-best\">").append(esc(NEXT_BEST)).append("</h2>\n");
+    h.append("<p>Each customer is recommended the candidate touchpoint of largest estimated uplift (change in the "
+        + "probability of converting if the next journey includes it). Evaluated on cross-fitted scores of past "
+        + "journeys: a <b>Qini curve</b> ranks the journeys by a candidate's predicted uplift and shows the doubly "
+        + "robust conversions gained by targeting the top share, per journey of the whole population; the dashed "
+        + "line is random targeting (that share of the gain of targeting everyone). A curve above its dashed line "
+        + "means the ranking finds the customers who gain most; the Qini coefficient is the area between them.</p>\n");
+    figure(h, ReportCharts.qini(metrics));
+    Set<String> policies = new LinkedHashSet<>();
+    policies.add(RecommendColumns.RECOMMENDED);
+    metrics.stream().map(ReportData.UpliftMetric::candidate).filter(c -> c.startsWith(RecommendColumns.BEST_SINGLE))
+        .forEach(policies::add);
+    policies.add(RecommendColumns.NONE);
+    h.append("<table><tr><th>policy</th><th>conversion rate [95%]</th></tr>");
+    for (String p : policies) {
+      h.append("<tr><td>").append(esc(policyName(p))).append("</td>");
+      cell(h, interval(ReportCharts.upliftMetric(metrics, p, RecommendColumns.CONVERSION_RATE),
+          BarChart.Format.PERCENT::print));
+      h.append("</tr>");
+    }
+    h.append("<tr><td>gain of the recommended policy over the best single touchpoint</td>");
+    cell(h, interval(ReportCharts.upliftMetric(metrics, RecommendColumns.RECOMMENDED,
+        RecommendColumns.GAIN_VS_BEST_SINGLE), BarChart.Format.POINTS::print));
+    h.append("</tr><tr><td>gain of the recommended policy over no touchpoint</td>");
+    cell(h, interval(ReportCharts.upliftMetric(metrics, RecommendColumns.RECOMMENDED,
+        RecommendColumns.GAIN_VS_NONE), BarChart.Format.POINTS::print));
+    h.append("</tr></table>\n");
+
+    h.append("<table><tr><th>candidate</th><th>average effect [95%]</th><th>Qini coefficient</th>");
+    for (int p : RecommendColumns.UPLIFT_AT) {
+      h.append("<th>uplift at ").append(p).append("%</th>");
+    }
+    h.append("</tr>");
+    metrics.stream().filter(m -> m.metric().equals(RecommendColumns.QINI)).map(ReportData.UpliftMetric::candidate)
+        .distinct().forEach(k -> {
+          h.append("<tr><td>").append(esc(k)).append("</td>");
+          cell(h, interval(ReportCharts.upliftMetric(metrics, k, RecommendColumns.AVERAGE_EFFECT),
+              BarChart.Format.POINTS::print));
+          Double qini = ReportCharts.upliftMetric(metrics, k, RecommendColumns.QINI).value();
+          cell(h, qini == null ? null : fmt("%.4f", qini));
+          for (int p : RecommendColumns.UPLIFT_AT) {
+            cell(h, interval(ReportCharts.upliftMetric(metrics, k, RecommendColumns.upliftAt(p)),
+                BarChart.Format.POINTS::print));
+          }
+          h.append("</tr>");
+        });
+    h.append("</table>\n");
+  }
+
+  private static String policyName(String policy) {
+    if (policy.equals(RecommendColumns.RECOMMENDED)) {
+      return "recommended: each customer's touchpoint of largest uplift";
+    }
+    if (policy.equals(RecommendColumns.NONE)) {
+      return "no touchpoint (the recommended one withheld)";
+    }
+    if (policy.startsWith(RecommendColumns.BEST_SINGLE)) {
+      return "best single touchpoint for everyone: " + policy.substring(RecommendColumns.BEST_SINGLE.length());
+    }
+    return policy;
   }
 
   private static void scorecardTable(StringBuilder h, List<ReportData.Score> scores) {

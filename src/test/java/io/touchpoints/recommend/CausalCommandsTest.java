@@ -172,6 +172,12 @@ class CausalCommandsTest extends SparkTestBase {
       assertThat(effect.<Double>getAs(RecommendColumns.VALUE)).isLessThan(effect.<Double>getAs(RecommendColumns.HIGH));
       assertThat(metrics).containsKeys(candidate + "/" + RecommendColumns.QINI,
           candidate + "/" + RecommendColumns.upliftAt(10), candidate + "/" + RecommendColumns.upliftAt(50));
+      for (int p : RecommendColumns.QINI_AT) {
+        assertThat(metrics).containsKey(candidate + "/" + RecommendColumns.qiniAt(p));
+      }
+      assertThat(metrics.get(candidate + "/" + RecommendColumns.qiniAt(100)).<Double>getAs(RecommendColumns.VALUE))
+          .as("the Qini curve of %s ends at its average effect (everyone targeted)", candidate)
+          .isCloseTo(effect.<Double>getAs(RecommendColumns.VALUE), Offset.offset(1e-9));
     }
     Row recommended = metrics.get(RecommendColumns.RECOMMENDED + "/" + RecommendColumns.CONVERSION_RATE);
     Row none = metrics.get(RecommendColumns.NONE + "/" + RecommendColumns.CONVERSION_RATE);

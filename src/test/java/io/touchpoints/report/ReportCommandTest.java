@@ -3,6 +3,7 @@ package io.touchpoints.report;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.touchpoints.effects.EffectColumns;
 import io.touchpoints.tables.DeltaTables;
 import io.touchpoints.tables.TableNames;
 import io.touchpoints.testing.SparkTestBase;
@@ -69,11 +70,14 @@ class ReportCommandTest extends SparkTestBase {
         + "</b>journeys");
     assertThat(html).as("quarantine KPI").contains("<b>" + String.format(Locale.ROOT, "%,d", quarantined)
         + "</b>quarantined rows");
-    // 7 scorecard charts (six figures with intervals and the churn relative risk), attribution, flow, path lengths,
-    // quarantine, and the model against its baselines.
-    assertThat(count(html, "<svg ")).as("charts drawn").isEqualTo(12);
+    assertThat(count(html, "<svg ")).as("charts drawn").isEqualTo(expectedCharts(tables, date));
     assertThat(html).as("model section").doesNotContain(ReportHtml.NO_MODEL).contains("logistic_regression")
         .contains("markov_1");
+    // The sections of the effects and recommend stages are there exactly when the run wrote their tables.
+    assertThat(html.contains(">" + ReportHtml.EFFECTS + "</h2>")).as("causal effects section")
+        .isEqualTo(hasRows(tables, TableNames.TOUCHPOINT_EFFECTS, date));
+    assertThat(html.contains(">" + ReportHtml.NEXT_BEST + "</h2>")).as("next best touchpoint section")
+        .isEqualTo(hasRows(tables, TableNames.UPLIFT_METRICS, date));
     // One bar per touchpoint in each scorecard chart's rows (the table has a row per touchpoint too).
     assertThat(count(html, "<tr><td>")).as("table rows: stages + scorecard + top paths")
         .isGreaterThanOrEqualTo((int) touchpoints + 4);
@@ -212,9 +216,28 @@ class ReportCommandTest extends SparkTestBase {
 
     Browser dom = run(chromium, work, "--dump-dom", url);
     assertThat(dom.code()).as("chromium --dump-dom exit code; stderr:%n%s", dom.stderr()).isZero();
-    assertThat(count(dom.stdout(), "<svg")).as("rendered charts (model included)").isEqualTo(12);
+    assertThat(count(dom.stdout(), "<svg")).as("rendered charts (model included)")
+        .isEqualTo(expectedCharts(new DeltaTables(session(), out.toString()), LocalDate.parse("2026-01-31")));
     assertThat(count(dom.stdout(), "<rect")).as("rendered bars and nodes").isGreaterThan(100);
     assertThat(count(dom.stdout(), "<path")).as("rendered flow bands").isGreaterThan(5);
+  }
+
+  /**
+   * 7 scorecard charts (six figures with intervals and the churn relative risk), attribution, flow, path lengths,
+   * quarantine and the model against its baselines; plus one per outcome of touchpoint_effects and the Qini curves
+   * of uplift_metrics when the run wrote them.
+   */
+  private static int expectedCharts(DeltaTables tables, LocalDate date) {
+    int charts = 12;
+    if (hasRows(tables, TableNames.TOUCHPOINT_EFFECTS, date)) {
+      charts += (int) tables.readRunDate(TableNames.TOUCHPOINT_EFFECTS, date).select(EffectColumns.OUTCOME)
+          .distinct().count();
+    }
+    return charts + (hasRows(tables, TableNames.UPLIFT_METRICS, date) ? 1 : 0);
+  }
+
+  private static boolean hasRows(DeltaTables tables, String table, LocalDate date) {
+    return tables.exists(table) && !tables.readRunDate(table, date).isEmpty();
   }
 
   private static boolean near(int rgb, int target) {

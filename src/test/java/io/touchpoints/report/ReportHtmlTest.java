@@ -42,7 +42,7 @@ class ReportHtmlTest {
         List.of(new ReportData.Credit("linear", EVIL, 1.5, 1.0, 2.0, 0.5),
             new ReportData.Credit("linear", "email", 1.5, null, null, 0.5)),
         List.of(new FlowDiagram.Link("(start)", EVIL, 3), new FlowDiagram.Link(EVIL, "(conversion)", 2)),
-        model);
+        model, List.of(), List.of());
   }
 
   @Test
