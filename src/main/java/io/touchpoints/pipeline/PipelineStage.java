@@ -48,7 +48,14 @@ public enum PipelineStage {
    */
   public static EnumSet<PipelineStage> forRun(JobConfig config) {
     EnumSet<PipelineStage> stages = EnumSet.allOf(PipelineStage.class);
-    for (String name : config.raw().getStringList(RUN_SKIP)) {
+    List<String> skipped;
+    try {
+      skipped = config.raw().getStringList(RUN_SKIP);
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigurationException(RUN_SKIP + " must be a list of stage names, e.g. [effects, recommend]: "
+          + e.getMessage());
+    }
+    for (String name : skipped) {
       stages.remove(named(name));
     }
     if (stages.isEmpty()) {
