@@ -19,7 +19,8 @@ import org.apache.spark.sql.Row;
  * between customers, while the lasso keeps only the covariates whose signal stands out (none at all when nothing
  * does, and then every prediction is the average effect). The penalty minimizes the folds' held-out squared error
  * (on the scores, whose conditional mean is the effect, so that error ranks penalties as the error on the effect
- * would, up to a constant). Features are standardized inside the fit; the intercept is not penalized.
+ * would, up to a constant). Features are standardized inside the fit; the intercept is not penalized. The one
+ * penalty is chosen on every fold, so each fold's fit has seen that fold through this one number only.
  *
  * <p>Spark: one {@code treeAggregate} of p^2 + 2p + 3 doubles per fold; no shuffle.
  */
@@ -158,11 +159,10 @@ final class CrossValidatedLasso {
         best = i;
       }
     }
+    // Two folds have rows, so every fold's complement has some.
     Fit[] perFold = new Fit[folds.length];
     for (int k = 0; k < folds.length; k++) {
-      Moments rest = all.plus(negated(folds[k]));
-      perFold[k] = rest.n() > 0 ? fit(rest, penalties[best], new double[all.p()]) : fit(all, penalties[best],
-          new double[all.p()]);
+      perFold[k] = fit(all.plus(negated(folds[k])), penalties[best], new double[all.p()]);
     }
     return new Result(penalties[best], perFold);
   }

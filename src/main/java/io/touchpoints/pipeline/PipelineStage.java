@@ -1,5 +1,6 @@
 package io.touchpoints.pipeline;
 
+import com.typesafe.config.ConfigException;
 import io.touchpoints.attribution.AttributionStage;
 import io.touchpoints.config.ConfigurationException;
 import io.touchpoints.config.JobConfig;
@@ -51,7 +52,7 @@ public enum PipelineStage {
     List<String> skipped;
     try {
       skipped = config.raw().getStringList(RUN_SKIP);
-    } catch (com.typesafe.config.ConfigException e) {
+    } catch (ConfigException e) {
       throw new ConfigurationException(RUN_SKIP + " must be a list of stage names, e.g. [effects, recommend]: "
           + e.getMessage());
     }

@@ -34,8 +34,8 @@ import org.apache.spark.sql.expressions.Window;
  *
  * <ul>
  *   <li>Per candidate: the average effect (mean psi), uplift at p% (mean psi among the top p% of journeys by predicted
- *   uplift, {@link UpliftScores#UPLIFT}) and the Qini coefficient (area between the curve of cumulative psi per journey over the
- *   targeted share and the random line).</li>
+ *   uplift, {@link UpliftScores#UPLIFT}), the Qini curve at every tenth (Q at p%) and the Qini coefficient (area
+ *   between the curve of cumulative psi per journey over the targeted share and the random line).</li>
  *   <li>Policies: the recommended policy gives each journey its candidate of largest predicted uplift; "best single"
  *   gives everyone the candidate of largest average effect; "no touchpoint" withholds the recommended one.
  *   Conversion rates are means of G1 (G0 for "no touchpoint"). The gains are means of per-journey differences, so
