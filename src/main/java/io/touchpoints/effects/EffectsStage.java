@@ -50,11 +50,10 @@ public final class EffectsStage implements Stage<EffectsStage.Settings> {
     CustomerAttributes customers = settings.customers().read(context.spark(), context.config(), context.request());
     EffectsResult result = new TouchpointEffects(settings.effects()).compute(context.spark(), journeys, events,
         customers == null ? null : customers.rows());
-    tables.replaceRunDate(TableNames.TOUCHPOINT_EFFECTS, result.effects(), runDate);
+    long rows = tables.replaceRunDate(TableNames.TOUCHPOINT_EFFECTS, result.effects(), runDate);
     if (customers != null) {
       CustomerInput.store(context.spark(), tables, customers, runDate);
     }
-    long rows = tables.readRunDate(TableNames.TOUCHPOINT_EFFECTS, runDate).count();
     String covariates = customers == null ? "history covariates only (no --customers)"
         : "customer attributes: " + customers.describeKinds();
     return StageOutcome.ok(result.journeys(), rows, null,

@@ -101,12 +101,15 @@ public final class JourneysStage implements Stage<JourneysStage.Settings> {
     }
     Dataset<Row> validated = validator.validate(raw);
     long read = raw.count();
-    tables.replaceRunDate(TableNames.QUARANTINE, EventValidator.quarantine(validated), config.runDate());
-    long quarantined = tables.readRunDate(TableNames.QUARANTINE, config.runDate()).count();
+    long quarantined = tables.replaceRunDate(TableNames.QUARANTINE, EventValidator.quarantine(validated),
+        config.runDate());
     context.part(new StageOutcome(StageResult.OK, read, read - quarantined, quarantined, null, null,
         StageReporter.count(read) + " rows read, " + StageReporter.count(quarantined) + " quarantined"),
         "ingest", ingestStart);
-    EventValidator.hints(tables.readRunDate(TableNames.QUARANTINE, config.runDate())).forEach(context.reporter()::line);
+    if (quarantined > 0) {
+      EventValidator.hints(tables.readRunDate(TableNames.QUARANTINE, config.runDate()))
+          .forEach(context.reporter()::line);
+    }
 
     Dataset<Row> clean = validator.clean(validated);
     return settings.incremental()
@@ -127,17 +130,17 @@ public final class JourneysStage implements Stage<JourneysStage.Settings> {
     Dataset<Row> ordered = builder.orderEvents(stitched).persist();
     long duplicates;
     long kept;
+    long journeys;
     try {
       duplicates = ordered.filter(col(JourneyColumns.IS_DUPLICATE)).count();
       clean.unpersist(); // ordered holds every event now
-      tables.replaceRunDate(TableNames.EVENTS, JourneyBuilder.eventsTable(ordered), config.runDate());
-      kept = tables.readRunDate(TableNames.EVENTS, config.runDate()).count();
-      tables.replaceRunDate(TableNames.JOURNEYS, builder.journeys(ordered), config.runDate());
+      kept = tables.replaceRunDate(TableNames.EVENTS, JourneyBuilder.eventsTable(ordered), config.runDate());
+      journeys = tables.replaceRunDate(TableNames.JOURNEYS, builder.journeys(ordered), config.runDate());
     } finally {
       ordered.unpersist();
       clean.unpersist();
     }
-    Reconciliation counts = paths(context, read, kept, quarantined, duplicates);
+    Reconciliation counts = paths(context, read, kept, quarantined, duplicates, journeys);
     return outcome(context, counts, read - quarantined, null,
         StageReporter.count(kept) + " events kept, " + StageReporter.count(duplicates) + " duplicates dropped, "
             + StageReporter.count(counts.journeys()) + " journeys, " + StageReporter.count(counts.paths())
@@ -152,7 +155,8 @@ public final class JourneysStage implements Stage<JourneysStage.Settings> {
     IncrementalJourneys.Outcome outcome = new IncrementalJourneys(context.tables(),
         new JourneyBuilder(settings.journey()), settings.journey().stitchIdentities(), config.runDate()).apply(clean);
     long duplicates = outcome.nightEvents() - outcome.eventsInserted();
-    Reconciliation counts = paths(context, read, outcome.eventsInserted(), quarantined, duplicates);
+    // The journeys table after a MERGE holds every customer's journeys, not only those the night wrote: counted.
+    Reconciliation counts = paths(context, read, outcome.eventsInserted(), quarantined, duplicates, -1);
     return outcome(context, counts, read - quarantined, outcome.affectedCustomers() + " customers rebuilt",
         StageReporter.count(outcome.eventsInserted()) + " new events, " + StageReporter.count(duplicates)
             + " already stored or duplicate, " + StageReporter.count(outcome.affectedCustomers())
@@ -161,15 +165,18 @@ public final class JourneysStage implements Stage<JourneysStage.Settings> {
         "rows read %s = new %s + quarantined %s + already stored or duplicate %s");
   }
 
-  /** Writes the paths of the run date's journeys and checks that the counts reconcile. */
+  /**
+   * Writes the paths of the run date's journeys and checks that the counts reconcile; {@code journeysWritten} is
+   * the journeys table's row count when the caller knows it, -1 to count it.
+   */
   private static Reconciliation paths(StageContext context, long read, long kept, long quarantined,
-      long duplicates) {
+      long duplicates, long journeysWritten) {
     DeltaTables tables = context.tables();
     Dataset<Row> journeyTable = tables.readRunDate(TableNames.JOURNEYS, context.config().runDate())
         .drop(TableNames.RUN_DATE);
-    long journeys = journeyTable.count();
-    tables.replaceRunDate(TableNames.PATHS, JourneyBuilder.paths(journeyTable), context.config().runDate());
-    long paths = tables.readRunDate(TableNames.PATHS, context.config().runDate()).count();
+    long journeys = journeysWritten >= 0 ? journeysWritten : journeyTable.count();
+    long paths = tables.replaceRunDate(TableNames.PATHS, JourneyBuilder.paths(journeyTable),
+        context.config().runDate());
     Reconciliation counts = new Reconciliation(read, kept, quarantined, duplicates, journeys, paths);
     if (!counts.balanced()) {
       throw new IllegalStateException("row counts do not reconcile: read " + read + " != kept " + kept

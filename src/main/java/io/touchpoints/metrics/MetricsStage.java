@@ -35,10 +35,9 @@ public final class MetricsStage implements Stage<MetricsSettings> {
     var runDate = context.config().runDate();
     Dataset<Row> journeys = tables.readRunDate(TableNames.JOURNEYS, runDate).drop(TableNames.RUN_DATE);
     Dataset<Row> events = tables.readRunDate(TableNames.EVENTS, runDate).drop(TableNames.RUN_DATE);
-    tables.replaceRunDate(TableNames.TOUCHPOINT_METRICS, new TouchpointMetrics(settings).compute(journeys, events),
-        runDate);
+    long rows = tables.replaceRunDate(TableNames.TOUCHPOINT_METRICS,
+        new TouchpointMetrics(settings).compute(journeys, events), runDate);
     Dataset<Row> written = tables.readRunDate(TableNames.TOUCHPOINT_METRICS, runDate);
-    long rows = written.count();
     return StageOutcome.ok(null, rows, null,
         StageReporter.count(rows) + " metric rows (" + String.join(", ", settings.dimensions()) + ")")
         .withDetails(reporter -> MetricsSummary.print(written, settings, reporter));

@@ -37,6 +37,8 @@ import java.util.List;
  *     (default) = the same trees whatever the partitioning or the cluster
  * @param boostedThreads boosted trees: threads of each XGBoost worker (should match spark.task.cpus)
  * @param parallelism candidates fitted at once (one driver thread each, as MLlib's CrossValidator does)
+ * @param maxPrefixes prefixes of each split (fit, validation, test) the classifiers fit on and every model is scored
+ *     on, at most about: beyond it a seeded sample of whole journeys ({@link PrefixSample}); 0 = all
  * @param tuning tune regParam (LR) or maxDepth (RF) with a TrainValidationSplit of the training part
  * @param tuningTrainRatio share of the training part the tuning fits on (the rest validates)
  * @param markovOrder highest order of the Markov baselines (1..3 gives markov_1..markov_3)
@@ -71,6 +73,7 @@ public record ModelSettings(
     int boostedWorkers,
     int boostedThreads,
     int parallelism,
+    long maxPrefixes,
     boolean tuning,
     double tuningTrainRatio,
     int markovOrder,
@@ -118,6 +121,9 @@ public record ModelSettings(
     }
     if (parallelism < 1) {
       throw new ConfigurationException("model.parallelism must be at least 1, got " + parallelism);
+    }
+    if (maxPrefixes < 0) {
+      throw new ConfigurationException("model.max_prefixes must be 0 (all) or more, got " + maxPrefixes);
     }
     if (!(boostedLearningRate > 0 && boostedLearningRate <= 1)) {
       throw new ConfigurationException("model.boosted_learning_rate must be in (0, 1], got " + boostedLearningRate);
@@ -213,6 +219,7 @@ public record ModelSettings(
           c.getInt("boosted_workers"),
           c.getInt("boosted_threads"),
           c.getInt("parallelism"),
+          c.getLong("max_prefixes"),
           c.getBoolean("tuning"),
           c.getDouble("tuning_train_ratio"),
           c.getInt("markov_order"),

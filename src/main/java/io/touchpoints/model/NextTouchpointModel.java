@@ -74,7 +74,7 @@ public final class NextTouchpointModel {
    * Every candidate fitted on the same examples, in report order (classifiers, then the baselines), with the
    * seconds each fit took.
    */
-  record Fitted(List<FittedModel> models, Map<String, Double> fitSeconds) {
+  record Fitted(List<FittedModel> models, Map<String, Double> fitSeconds, String sampleNote) {
 
     List<String> names() {
       return models.stream().map(FittedModel::name).toList();
@@ -149,6 +149,7 @@ public final class NextTouchpointModel {
       Dataset<Row> train = fixed.train(examples).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> test = fixed.test(examples).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> scored = null;
+      PrefixSample testSample = null;
       try {
         long trainCount = train.count();
         long testCount = test.count();
@@ -162,11 +163,15 @@ public final class NextTouchpointModel {
                 : new Selection(settings.type(), "forced by model.type (--model) = " + settings.type(), List.of(),
                     split.description(), 0);
 
-        Fitted fitted = fitAll(inTasks(train, trainCount), null, selection.boostedRounds());
+        Fitted fitted = fitAll(train, trainCount, null, selection.boostedRounds());
         List<String> labels = fitted.labels();
         List<String> models = fitted.names();
+        testSample = PrefixSample.of(test, testCount, settings.maxPrefixes(), settings.seed() + 1);
+        String sampling = sampling(List.of(fitted.sampleNote(), testSample.describe("test")));
+        String reason = selection.reason() + (sampling.isEmpty() ? "" : "; " + sampling);
         // Read by the evaluation and the comparison, four passes: scored once.
-        scored = fitted.score(spark, inTasks(test, testCount)).persist(StorageLevel.MEMORY_AND_DISK());
+        scored = fitted.score(spark, inTasks(testSample.rows(), testSample.count()))
+            .persist(StorageLevel.MEMORY_AND_DISK());
         ModelEvaluation.Result evaluation = ModelEvaluation.evaluate(spark, scored, labels, models,
             settings.logLossEpsilon());
         List<ModelEvaluation.MetricRow> comparison = ModelComparison.compare(scored, labels, models,
@@ -175,17 +180,17 @@ public final class NextTouchpointModel {
         evaluation = evaluation.with(comparison);
         List<Row> metricRows = new ArrayList<>();
         for (ModelEvaluation.MetricRow m : evaluation.metrics()) {
-          metricRows.add(metricRow(m, split.description(), trainCount, testCount));
+          metricRows.add(metricRow(m, split.description(), trainCount, testSample.count()));
         }
         for (ModelEvaluation.MetricRow m : selection.validation()) {
-          metricRows.add(metricRow(m, selection.validationSplit(), trainCount, testCount));
+          metricRows.add(metricRow(m, selection.validationSplit(), trainCount, testSample.count()));
         }
         List<ModelEvaluation.MetricRow> chosenRows = new ArrayList<>();
         for (String model : models) {
           ModelEvaluation.MetricRow row = new ModelEvaluation.MetricRow(model, ModelColumns.CHOSEN, null,
               model.equals(selection.chosen()) ? 1.0 : 0.0);
           chosenRows.add(row);
-          metricRows.add(metricRow(row, selection.reason(), trainCount, testCount));
+          metricRows.add(metricRow(row, reason, trainCount, testSample.count()));
         }
         evaluation = evaluation.with(chosenRows);
         Dataset<Row> metrics = spark.createDataFrame(metricRows, METRICS_SCHEMA);
@@ -210,13 +215,16 @@ public final class NextTouchpointModel {
                 ? new NextTouchpointTrainer(settings, saved.name()).featureNames()
                 : List.of("the last " + ((FittedModel.Markov) saved).order() + " touchpoints"),
             List.of(window.getTimestamp(0).toInstant().toString(), window.getTimestamp(1).toInstant().toString()),
-            split.description(), trainCount, testCount, overall, appVersion, configHash, selection.reason());
+            split.description(), trainCount, testSample.count(), overall, appVersion, configHash, reason);
         String savedTo = new ModelStore(spark, output).save(saved, metadata);
-        return new Trained(evaluation, metrics, models, trainCount, testCount, split.description(), savedTo,
-            metadata, selection.chosen(), selection.reason(), fitted.fitSeconds());
+        return new Trained(evaluation, metrics, models, trainCount, testSample.count(), split.description(),
+            savedTo, metadata, selection.chosen(), reason, fitted.fitSeconds());
       } finally {
         if (scored != null) {
           scored.unpersist();
+        }
+        if (testSample != null) {
+          testSample.release();
         }
         train.unpersist();
         test.unpersist();
@@ -232,19 +240,36 @@ public final class NextTouchpointModel {
    * (each fit's Spark jobs are submitted from its own thread, as MLlib's {@code CrossValidator} does; on small logs
    * a fit is mostly per-job latency, which this hides).
    *
+   * The classifiers fit on at most about {@code model.max_prefixes} of the examples ({@link PrefixSample}), with
+   * the label vocabulary of all of them; the baselines count every example.
+   *
+   * @param count the examples' count
    * @param validation boosted trees stop early on it; null: they fit exactly {@code boostedRounds} rounds
    */
-  private Fitted fitAll(Dataset<Row> examples, Dataset<Row> validation, int boostedRounds) {
+  private Fitted fitAll(Dataset<Row> examples, long count, Dataset<Row> validation, int boostedRounds) {
+    List<String> vocabulary = labelVocabulary(examples);
+    PrefixSample sample = PrefixSample.of(examples, count, settings.maxPrefixes(), settings.seed());
+    try {
+      Fitted fitted = fitAll(inTasks(sample.rows(), sample.count()), inTasks(examples, count), vocabulary,
+          validation, boostedRounds);
+      return new Fitted(fitted.models(), fitted.fitSeconds(), sample.describe("training"));
+    } finally {
+      sample.release();
+    }
+  }
+
+  private Fitted fitAll(Dataset<Row> forClassifiers, Dataset<Row> examples, List<String> vocabulary,
+      Dataset<Row> validation, int boostedRounds) {
     List<Callable<List<FittedModel>>> fits = new ArrayList<>();
     for (String classifier : settings.classifiers()) {
       fits.add(() -> {
-        NextTouchpointTrainer trainer = new NextTouchpointTrainer(settings, classifier);
+        NextTouchpointTrainer trainer = new NextTouchpointTrainer(settings, classifier, vocabulary);
         return List.of(new FittedModel.Classifier(classifier, ModelColumns.BOOSTED_TREES.equals(classifier)
-            ? trainer.fitBoosted(examples, validation, boostedRounds) : trainer.fit(examples)));
+            ? trainer.fitBoosted(forClassifiers, validation, boostedRounds) : trainer.fit(forClassifiers)));
       });
     }
     fits.add(() -> {
-      MarkovBaseline baseline = MarkovBaseline.fit(examples, labelVocabulary(examples), settings.markovOrder(),
+      MarkovBaseline baseline = MarkovBaseline.fit(examples, vocabulary, settings.markovOrder(),
           settings.markovSmoothing());
       List<FittedModel> chains = new ArrayList<>();
       for (int order = 0; order <= settings.markovOrder(); order++) {
@@ -265,7 +290,13 @@ public final class NextTouchpointModel {
         seconds.put(model.name(), fitted.seconds());
       }
     }
-    return new Fitted(models, seconds);
+    return new Fitted(models, seconds, "");
+  }
+
+  /** The sampling notes that are not empty, joined; "" when nothing was sampled. */
+  private static String sampling(List<String> notes) {
+    String joined = String.join(", ", notes.stream().filter(n -> !n.isEmpty()).toList());
+    return joined.isEmpty() ? "" : "scored and fitted on samples: " + joined;
   }
 
   private record Timed(List<FittedModel> models, double seconds) {}
@@ -309,6 +340,7 @@ public final class NextTouchpointModel {
     Dataset<Row> fit = fixed.train(train).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> validation = fixed.test(train).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> scored = null;
+    PrefixSample validationSample = null;
     try {
       long fitCount = fit.count();
       long validationCount = validation.count();
@@ -317,8 +349,9 @@ public final class NextTouchpointModel {
             + "journeys) leaves " + fitCount + " prefixes to fit and " + validationCount + " to validate on: the "
             + "model cannot be chosen; more journeys are needed, or name the model with --model");
       }
-      Dataset<Row> validating = inTasks(validation, validationCount);
-      Fitted fitted = fitAll(inTasks(fit, fitCount), validating, settings.boostedRounds());
+      validationSample = PrefixSample.of(validation, validationCount, settings.maxPrefixes(), settings.seed() + 2);
+      Dataset<Row> validating = inTasks(validationSample.rows(), validationSample.count());
+      Fitted fitted = fitAll(fit, fitCount, validating, settings.boostedRounds());
       int rounds = fitted.names().contains(ModelColumns.BOOSTED_TREES) ? NextTouchpointTrainer.boostedRounds(
           ((FittedModel.Classifier) fitted.get(ModelColumns.BOOSTED_TREES)).pipeline()) : 0;
       List<String> names = fitted.names();
@@ -342,10 +375,12 @@ public final class NextTouchpointModel {
         }
       }
       String description = "validation: " + inner.description() + " of the training journeys, "
-          + validationCount + " prefixes";
-      String reason = String.format(Locale.ROOT, "chosen on validation (%s, %d prefixes; fitted on the other %d): "
-          + "%s has the highest top-1 accuracy %.4f (log loss %.4f)%s", inner.description(), validationCount,
-          fitCount, best, result.overall(best, ModelColumns.TOP1_ACCURACY), result.overall(best, ModelColumns.LOG_LOSS),
+          + validationSample.count() + " prefixes";
+      String sampling = sampling(List.of(fitted.sampleNote(), validationSample.describe("validation")));
+      String reason = String.format(Locale.ROOT, "chosen on validation (%s, %d prefixes; fitted on the other %d%s): "
+          + "%s has the highest top-1 accuracy %.4f (log loss %.4f)%s", inner.description(), validationSample.count(),
+          fitCount, sampling.isEmpty() ? "" : "; " + sampling, best, result.overall(best, ModelColumns.TOP1_ACCURACY),
+          result.overall(best, ModelColumns.LOG_LOSS),
           runnerUp == null ? "" : String.format(Locale.ROOT, ", next %s %.4f (log loss %.4f)", runnerUp,
               result.overall(runnerUp, ModelColumns.TOP1_ACCURACY),
               result.overall(runnerUp, ModelColumns.LOG_LOSS)))
@@ -361,6 +396,9 @@ public final class NextTouchpointModel {
     } finally {
       if (scored != null) {
         scored.unpersist();
+      }
+      if (validationSample != null) {
+        validationSample.release();
       }
       fit.unpersist();
       validation.unpersist();

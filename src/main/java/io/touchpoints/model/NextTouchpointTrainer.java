@@ -56,14 +56,25 @@ final class NextTouchpointTrainer {
 
   private final ModelSettings settings;
   private final String classifier;
+  private final List<String> labels;
 
-  /** @param classifier one of {@link ModelSettings#CLASSIFIERS} */
+  /** @param classifier one of {@link ModelSettings#CLASSIFIERS}; its label vocabulary is fitted on the examples */
   public NextTouchpointTrainer(ModelSettings settings, String classifier) {
+    this(settings, classifier, null);
+  }
+
+  /**
+   * @param labels the label vocabulary, most frequent first (as a fitted indexer would order it): fixed so that a fit
+   *     on a sample of the examples ({@link PrefixSample}) gives the same probability positions as the baselines,
+   *     which count every example; null = fitted on the examples
+   */
+  NextTouchpointTrainer(ModelSettings settings, String classifier, List<String> labels) {
     if (!ModelSettings.CLASSIFIERS.contains(classifier)) {
       throw new IllegalArgumentException("not a classifier: " + classifier);
     }
     this.settings = settings;
     this.classifier = classifier;
+    this.labels = labels == null ? null : List.copyOf(labels);
   }
 
   /** The numeric features, SQL that computes each from the prefix examples, in the order they are assembled. */
@@ -118,9 +129,11 @@ final class NextTouchpointTrainer {
     encodedIn.add(ModelColumns.DAY_OF_WEEK);
     String[] encoded = encodedIn.stream().map(c -> c + "_vec").toArray(String[]::new);
 
-    StringIndexer label = new StringIndexer()
-        .setInputCol(ModelColumns.LABEL).setOutputCol(LABEL_INDEX)
-        .setStringOrderType("frequencyDesc").setHandleInvalid("error");
+    PipelineStage label = labels == null
+        ? new StringIndexer().setInputCol(ModelColumns.LABEL).setOutputCol(LABEL_INDEX)
+            .setStringOrderType("frequencyDesc").setHandleInvalid("error")
+        : new StringIndexerModel(labels.toArray(String[]::new)).setInputCol(ModelColumns.LABEL)
+            .setOutputCol(LABEL_INDEX).setHandleInvalid("error");
     StringIndexer categories = new StringIndexer()
         .setInputCols(categorical.toArray(String[]::new)).setOutputCols(indexed)
         .setStringOrderType("frequencyDesc").setHandleInvalid("keep");

@@ -74,12 +74,12 @@ public final class PredictStage implements Stage<ModelSettings> {
     var events = tables.readRunDate(TableNames.EVENTS, config.runDate()).drop(TableNames.RUN_DATE);
     NextTouchpointModel.Predicted predicted = new NextTouchpointModel(context.spark(), settings)
         .predict(journeys, events, config.outputPath(), config.journey().inactivityTimeout());
+    long rows;
     try {
-      tables.replaceRunDate(TableNames.NEXT_TOUCHPOINT, predicted.rows(), config.runDate());
+      rows = tables.replaceRunDate(TableNames.NEXT_TOUCHPOINT, predicted.rows(), config.runDate());
     } finally {
       predicted.release();
     }
-    long rows = tables.readRunDate(TableNames.NEXT_TOUCHPOINT, config.runDate()).count();
     String unseen = predicted.unseen().isEmpty() ? null : StageReporter.count(predicted.journeysWithUnseen())
         + " open journeys touch touchpoints the model never saw " + predicted.unseen()
         + ": they count as 'other'";

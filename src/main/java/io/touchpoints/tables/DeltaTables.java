@@ -20,9 +20,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.CommitInfo;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.Option;
+import scala.Tuple2;
+import scala.collection.Iterator;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
 /**
  * Reads and writes the job's Delta tables under one output folder. Every table is partitioned by
@@ -69,10 +75,13 @@ public final class DeltaTables {
   /**
    * Writes {@code rows} as the rows of {@code runDate} in {@code table}, replacing what that date had; in a
    * {@link Layout#CURRENT} table, replacing the whole current state (a full rebuild), in one transaction either way.
+   *
+   * @return the rows written, as the commit recorded them (see {@link #rowsCommitted})
    */
-  public void replaceRunDate(String table, Dataset<Row> rows, LocalDate runDate) {
+  public long replaceRunDate(String table, Dataset<Row> rows, LocalDate runDate) {
     writeRunDate(table, rows, runDate);
     recordWrite(table);
+    return rowsCommitted(table, runDate);
   }
 
   /**
@@ -80,8 +89,10 @@ public final class DeltaTables {
    * small table spends most of its write in the driver (planning, the Delta commit), which two threads overlap. Every
    * write finishes or fails before this returns; the first failure is thrown, the others added to it as suppressed.
    * Spark's job group and other local properties pass to the writing threads.
+   *
+   * @return the rows written per table, as the commits recorded them (see {@link #rowsCommitted})
    */
-  public void replaceRunDates(Map<String, Dataset<Row>> byTable, LocalDate runDate) {
+  public Map<String, Long> replaceRunDates(Map<String, Dataset<Row>> byTable, LocalDate runDate) {
     Map<String, Throwable> failures = new java.util.concurrent.ConcurrentHashMap<>();
     List<Thread> threads = new ArrayList<>();
     for (Map.Entry<String, Dataset<Row>> t : byTable.entrySet()) {
@@ -123,6 +134,34 @@ public final class DeltaTables {
     if (first != null) {
       throw new IllegalStateException(first);
     }
+    Map<String, Long> rows = new LinkedHashMap<>();
+    byTable.keySet().forEach(table -> rows.put(table, rowsCommitted(table, runDate)));
+    return rows;
+  }
+
+  /**
+   * Rows written by the table's last commit of this object: Delta's operation metric {@code numOutputRows}, read
+   * from the commit file, so a stage counts its output without scanning it again. Where the metrics are off
+   * ({@code spark.databricks.delta.history.metricsEnabled = false}) the rows of the run date are counted instead.
+   */
+  private long rowsCommitted(String table, LocalDate runDate) {
+    long version = written.get(table);
+    Iterator<Tuple2<Object, Seq<Action>>> changes = DeltaLog.forTable(spark, path(table)).getChanges(version, false);
+    while (changes.hasNext()) {
+      Tuple2<Object, Seq<Action>> commit = changes.next();
+      if ((Long) commit._1() != version) {
+        break;
+      }
+      for (Action action : JavaConverters.seqAsJavaList(commit._2())) {
+        if (action instanceof CommitInfo info && info.operationMetrics().isDefined()) {
+          Option<String> rows = info.operationMetrics().get().get("numOutputRows");
+          if (rows.isDefined()) {
+            return Long.parseLong(rows.get());
+          }
+        }
+      }
+    }
+    return readRunDate(table, runDate).count();
   }
 
   private void writeRunDate(String table, Dataset<Row> rows, LocalDate runDate) {
