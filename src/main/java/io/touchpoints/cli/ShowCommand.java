@@ -1,42 +1,43 @@
 package io.touchpoints.cli;
 
-import static org.apache.spark.sql.functions.col;
+import static io.touchpoints.tables.TableRows.SortKey.asc;
+import static io.touchpoints.tables.TableRows.SortKey.desc;
 
 import io.touchpoints.config.JobConfig;
-import io.touchpoints.tables.DeltaTables;
+import io.touchpoints.tables.KernelTables;
 import io.touchpoints.tables.TableNames;
+import io.touchpoints.tables.TableRows;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
-/** {@code touchpoints show TABLE}: prints a table of the latest (or a given) run date. */
+/**
+ * {@code touchpoints show TABLE}: prints a table of the latest (or a given) run date. Starts no Spark session: the
+ * table is read through Delta Kernel in this JVM ({@link KernelTables}).
+ */
 @Command(name = "show", mixinStandardHelpOptions = true,
     description = "Print a Delta table written by the job: the rows of the newest run date unless --run-date is "
         + "given (the runs ledger: every run, newest first).")
 final class ShowCommand implements Callable<Integer> {
 
   /** How each table is sorted when printed, so the output is stable. */
-  private static final Map<String, List<Column>> ORDER = Map.ofEntries(
-      Map.entry(TableNames.TOUCHPOINT_METRICS, List.of(col("dimension"), col("name"), col("segment"))),
-      Map.entry(TableNames.ATTRIBUTION, List.of(col("model"), col("touchpoint"))),
-      Map.entry(TableNames.TRANSITIONS, List.of(col("order"), col("from_state"), col("to_state"))),
-      Map.entry(TableNames.REMOVAL_EFFECTS, List.of(col("order"), col("touchpoint"))),
-      Map.entry(TableNames.MARKOV_ORDER_FIT, List.of(col("order"))),
-      Map.entry(TableNames.EVENTS, List.of(col("customer_id"), col("event_seq"))),
-      Map.entry(TableNames.QUARANTINE, List.of(col("reason"), col("raw_record"))),
-      Map.entry(TableNames.JOURNEYS, List.of(col("customer_id"), col("start_time"))),
-      Map.entry(TableNames.PATHS, List.of(col("journeys").desc(), col("path"))),
-      Map.entry(TableNames.RUNS, List.of(col("started_at").desc(), col("stage"))));
+  private static final Map<String, List<TableRows.SortKey>> ORDER = Map.ofEntries(
+      Map.entry(TableNames.TOUCHPOINT_METRICS, List.of(asc("dimension"), asc("name"), asc("segment"))),
+      Map.entry(TableNames.ATTRIBUTION, List.of(asc("model"), asc("touchpoint"))),
+      Map.entry(TableNames.TRANSITIONS, List.of(asc("order"), asc("from_state"), asc("to_state"))),
+      Map.entry(TableNames.REMOVAL_EFFECTS, List.of(asc("order"), asc("touchpoint"))),
+      Map.entry(TableNames.MARKOV_ORDER_FIT, List.of(asc("order"))),
+      Map.entry(TableNames.EVENTS, List.of(asc("customer_id"), asc("event_seq"))),
+      Map.entry(TableNames.QUARANTINE, List.of(asc("reason"), asc("raw_record"))),
+      Map.entry(TableNames.JOURNEYS, List.of(asc("customer_id"), asc("start_time"))),
+      Map.entry(TableNames.PATHS, List.of(desc("journeys"), asc("path"))),
+      Map.entry(TableNames.RUNS, List.of(desc("started_at"), asc("stage"))));
 
   @Spec
   CommandSpec spec;
@@ -55,14 +56,11 @@ final class ShowCommand implements Callable<Integer> {
     printer.check(spec);
     LocalDate date = tables.runDate();
     JobConfig resolved = tables.resolve(Map.of());
-    SparkSession spark = SparkCommand.startSession(resolved, tables.session.master, "show");
-    DeltaTables delta = new DeltaTables(spark, resolved.outputPath());
-    Dataset<Row> rows = table.equals(TableNames.RUNS) && date == null
-        ? delta.read(table) : delta.readRunDate(table, date);
-    List<Column> order = ORDER.get(table);
-    if (order != null) {
-      rows = rows.orderBy(order.toArray(Column[]::new));
-    }
+    KernelTables delta = new KernelTables(resolved.outputPath(), resolved.sparkSettings());
+    List<TableRows.SortKey> order = ORDER.getOrDefault(table, List.of());
+    // Only the rows printed are held, so that a table of any size prints a few rows in bounded memory.
+    TableRows rows = table.equals(TableNames.RUNS) && date == null
+        ? delta.read(table).sorted(order) : delta.readRunDate(table, date, order, printer.rowsNeeded());
     printer.print(rows);
     return 0;
   }

@@ -53,6 +53,7 @@ class ApplicationJarIT {
         "io/touchpoints/defaults/touchpoints.conf",
         "io/delta/tables/DeltaTable.class",
         "io/delta/storage/LogStore.class",
+        "io/delta/kernel/defaults/engine/DefaultEngine.class",
         "org/apache/spark/sql/delta/catalog/DeltaCatalog.class",
         "picocli/CommandLine.class",
         "com/typesafe/config/ConfigFactory.class",
@@ -74,14 +75,17 @@ class ApplicationJarIT {
   }
 
   @Test
-  void slimJarLeavesDeltaToTheCluster() throws IOException {
+  void slimJarLeavesDeltaSparkToTheClusterAndKeepsTheKernel() throws IOException {
     Set<String> slim = entries(BuiltArtifacts.slimJar());
     assertThat(slim).contains("io/touchpoints/cli/TouchpointsCli.class", "picocli/CommandLine.class",
         "com/typesafe/config/ConfigFactory.class", "ml/dmlc/xgboost4j/scala/spark/XGBoostClassifier.class",
         "lib/linux/x86_64/libxgboost4j.so");
+    assertThat(slim).as("Delta Kernel, which show and runs read with").contains(
+        "io/delta/kernel/defaults/engine/DefaultEngine.class", "io/delta/kernel/Table.class");
     Set<String> xgboost = entries(xgboostJar());
     assertThat(under(slim, "io/delta/", "org/apache/spark/", "scala/", "org/antlr/").stream()
-        .filter(n -> !xgboost.contains(n)).toList()).isEmpty();
+        .filter(n -> !xgboost.contains(n) && !n.startsWith("io/delta/kernel/")).toList())
+        .as("delta-spark and delta-storage come from the cluster").isEmpty();
     assertThat(mainClass(BuiltArtifacts.slimJar())).isEqualTo("io.touchpoints.cli.TouchpointsCli");
   }
 }
