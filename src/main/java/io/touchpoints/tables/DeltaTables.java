@@ -263,8 +263,7 @@ public final class DeltaTables {
   /** The whole table; {@link InputException} naming the folder when there is none. */
   public Dataset<Row> read(String table) {
     if (!exists(table)) {
-      throw new InputException("no Delta table '" + table + "' under " + root
-          + " (run `touchpoints run` or the stage that writes it first)");
+      throw missingTable(root, table);
     }
     long version = version(table);
     if (!written.containsKey(table)) {
@@ -272,6 +271,17 @@ public final class DeltaTables {
     }
     // Pinned: every use of this frame sees the same version, whatever commits later.
     return spark.read().format("delta").option("versionAsOf", version).load(path(table));
+  }
+
+  /** The failure of a read of a table that does not exist: also {@link KernelTables}'. */
+  static InputException missingTable(String root, String table) {
+    return new InputException("no Delta table '" + table + "' under " + root
+        + " (run `touchpoints run` or the stage that writes it first)");
+  }
+
+  /** The failure of a read of the newest run date of a table that has none: also {@link KernelTables}'. */
+  static InputException emptyTable(String root, String table) {
+    return new InputException("table '" + table + "' under " + root + " is empty");
   }
 
   /** The newest run date present in the table, if any. */
@@ -289,7 +299,7 @@ public final class DeltaTables {
       return read(table);
     }
     LocalDate date = runDate != null ? runDate : latestRunDate(table)
-        .orElseThrow(() -> new InputException("table '" + table + "' under " + root + " is empty"));
+        .orElseThrow(() -> emptyTable(root, table));
     return read(table).filter(col(TableNames.RUN_DATE).equalTo(lit(Date.valueOf(date))));
   }
 

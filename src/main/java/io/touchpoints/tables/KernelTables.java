@@ -35,7 +35,6 @@ import io.delta.kernel.types.TimestampNTZType;
 import io.delta.kernel.types.TimestampType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
-import io.touchpoints.pipeline.InputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -81,7 +80,7 @@ public final class KernelTables {
     this.engine = DefaultEngine.create(hadoop);
   }
 
-  /** The whole table; {@link InputException} naming the folder when there is none. */
+  /** The whole table; {@link io.touchpoints.pipeline.InputException} naming the folder when there is none. */
   public TableRows read(String table) {
     return scan(snapshot(table), null, List.of(), Integer.MAX_VALUE);
   }
@@ -98,7 +97,7 @@ public final class KernelTables {
       return scan(snapshot, null, order, keep);
     }
     LocalDate date = runDate != null ? runDate : latestRunDate(snapshot)
-        .orElseThrow(() -> new InputException("table '" + table + "' under " + root + " is empty"));
+        .orElseThrow(() -> DeltaTables.emptyTable(root, table));
     return scan(snapshot, date, order, keep);
   }
 
@@ -106,8 +105,7 @@ public final class KernelTables {
     try {
       return Table.forPath(engine, new Path(root, table).toString()).getLatestSnapshot(engine);
     } catch (TableNotFoundException e) {
-      throw new InputException("no Delta table '" + table + "' under " + root
-          + " (run `touchpoints run` or the stage that writes it first)");
+      throw DeltaTables.missingTable(root, table);
     }
   }
 
