@@ -79,9 +79,10 @@ public final class DeltaTables {
    * @return the rows written, as the commit recorded them (see {@link #rowsCommitted})
    */
   public long replaceRunDate(String table, Dataset<Row> rows, LocalDate runDate) {
+    long before = versionOrNone(table);
     writeRunDate(table, rows, runDate);
     recordWrite(table);
-    return rowsCommitted(table, runDate);
+    return rowsCommitted(table, before, runDate);
   }
 
   /**
@@ -94,6 +95,8 @@ public final class DeltaTables {
    */
   public Map<String, Long> replaceRunDates(Map<String, Dataset<Row>> byTable, LocalDate runDate) {
     Map<String, Throwable> failures = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, Long> before = new LinkedHashMap<>();
+    byTable.keySet().forEach(table -> before.put(table, versionOrNone(table)));
     List<Thread> threads = new ArrayList<>();
     for (Map.Entry<String, Dataset<Row>> t : byTable.entrySet()) {
       Thread thread = new Thread(() -> {
@@ -135,17 +138,22 @@ public final class DeltaTables {
       throw new IllegalStateException(first);
     }
     Map<String, Long> rows = new LinkedHashMap<>();
-    byTable.keySet().forEach(table -> rows.put(table, rowsCommitted(table, runDate)));
+    byTable.keySet().forEach(table -> rows.put(table, rowsCommitted(table, before.get(table), runDate)));
     return rows;
   }
 
   /**
    * Rows written by the table's last commit of this object: Delta's operation metric {@code numOutputRows}, read
    * from the commit file, so a stage counts its output without scanning it again. Where the metrics are off
-   * ({@code spark.databricks.delta.history.metricsEnabled = false}) the rows of the run date are counted instead.
+   * ({@code spark.databricks.delta.history.metricsEnabled = false}) the rows of the run date are counted instead,
+   * and so they are where the write left the version at {@code before}: Delta skips recording a commit that adds
+   * and removes nothing, so the newest commit is then an earlier write's.
    */
-  private long rowsCommitted(String table, LocalDate runDate) {
+  private long rowsCommitted(String table, long before, LocalDate runDate) {
     long version = written.get(table);
+    if (version == before) {
+      return readRunDate(table, runDate).count();
+    }
     Iterator<Tuple2<Object, Seq<Action>>> changes = DeltaLog.forTable(spark, path(table)).getChanges(version, false);
     while (changes.hasNext()) {
       Tuple2<Object, Seq<Action>> commit = changes.next();
@@ -226,6 +234,11 @@ public final class DeltaTables {
   /** The table's newest committed version. */
   public long version(String table) {
     return snapshot(table).version();
+  }
+
+  /** The table's newest committed version; -1 where there is no table yet. */
+  private long versionOrNone(String table) {
+    return exists(table) ? version(table) : -1;
   }
 
   private Snapshot snapshot(String table) {

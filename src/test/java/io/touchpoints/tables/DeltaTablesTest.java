@@ -16,6 +16,7 @@ class DeltaTablesTest extends SparkTestBase {
 
   private static final LocalDate DAY_ONE = LocalDate.parse("2026-01-01");
   private static final LocalDate DAY_TWO = LocalDate.parse("2026-01-02");
+  private static final LocalDate DAY_THREE = LocalDate.parse("2026-01-03");
 
   private Dataset<Row> numbers(long n) {
     return session().range(n).toDF("n");
@@ -31,6 +32,20 @@ class DeltaTablesTest extends SparkTestBase {
     assertEquals(0, tables.replaceRunDate("t", numbers(0), DAY_TWO));
     assertEquals(3, tables.readRunDate("t", DAY_ONE).count());
     assertEquals(0, tables.readRunDate("t", DAY_TWO).count());
+  }
+
+  @Test
+  void anEmptyNightAfterANightWithRowsCountsNone() {
+    DeltaTables tables = new DeltaTables(session(), newTempDir("delta-counts-empty").toString());
+    assertEquals(1, tables.replaceRunDate("t", numbers(1), DAY_ONE));
+    // Nothing to add and nothing to replace: Delta records no commit, so the newest commit is still DAY_ONE's.
+    long version = tables.version("t");
+    assertEquals(0, tables.replaceRunDate("t", numbers(0), DAY_TWO));
+    assertEquals(0, tables.replaceRunDate("t", numbers(0), DAY_TWO));
+    assertEquals(version, tables.version("t"), "the empty writes committed nothing");
+    Map<String, Dataset<Row>> byTable = new LinkedHashMap<>();
+    byTable.put("t", numbers(0));
+    assertEquals(Map.of("t", 0L), tables.replaceRunDates(byTable, DAY_THREE));
   }
 
   @Test
