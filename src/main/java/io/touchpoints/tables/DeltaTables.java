@@ -145,9 +145,9 @@ public final class DeltaTables {
   /**
    * Rows written by the table's last commit of this object: Delta's operation metric {@code numOutputRows}, read
    * from the commit file, so a stage counts its output without scanning it again. Where the metrics are off
-   * ({@code spark.databricks.delta.history.metricsEnabled = false}) the rows of the run date are counted instead,
-   * and so they are where the write left the version at {@code before}: Delta skips recording a commit that adds
-   * and removes nothing, so the newest commit is then an earlier write's.
+   * ({@code spark.databricks.delta.history.metricsEnabled = false}) the rows of the run date are counted instead;
+   * so they are where the version is still {@code before}, because Delta records no commit for a write that adds and
+   * removes nothing, and the newest commit is then an earlier write's.
    */
   private long rowsCommitted(String table, long before, LocalDate runDate) {
     long version = written.get(table);
