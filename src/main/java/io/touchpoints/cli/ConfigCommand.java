@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code touchpoints config KEY...}: prints resolved settings, one value per line, in the order asked. Scripts
@@ -24,6 +26,9 @@ import picocli.CommandLine.Parameters;
         + "value per line; text values unquoted, others as HOCON. Exit 2 if a key does not exist.")
 final class ConfigCommand implements Callable<Integer> {
 
+  @Spec
+  CommandSpec spec;
+
   @Mixin
   SessionOptions session = new SessionOptions();
 
@@ -32,6 +37,7 @@ final class ConfigCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    session.noteMasterUnused(spec.commandLine());
     JobConfig config = session.resolve(Map.of());
     List<String> lines = new ArrayList<>();
     for (String key : keys) {

@@ -59,6 +59,7 @@ final class RunsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     printer.check(spec);
+    tables.session.noteMasterUnused(spec.commandLine());
     JobConfig resolved = tables.resolve(Map.of());
     TableRows ledger = new KernelTables(resolved.outputPath(), resolved.sparkSettings()).read(TableNames.RUNS);
     printer.print(view(ledger, tables.runDate(), runId, stages));

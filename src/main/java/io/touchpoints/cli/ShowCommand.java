@@ -54,6 +54,7 @@ final class ShowCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     printer.check(spec);
+    tables.session.noteMasterUnused(spec.commandLine());
     LocalDate date = tables.runDate();
     JobConfig resolved = tables.resolve(Map.of());
     KernelTables delta = new KernelTables(resolved.outputPath(), resolved.sparkSettings());

@@ -54,4 +54,14 @@ class ConfigCommandTest {
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("input.format must be one of csv, json, parquet, delta, got 'xls'");
   }
+
+  @Test
+  void aMasterIsAcceptedButSaidToHaveNoEffect() {
+    Result r = run("config", "--master", "spark://host:7077", "output.path");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out().lines().toList()).containsExactly("output");
+    assertThat(r.err()).contains("note: config starts no Spark session; --master spark://host:7077 has no effect");
+
+    assertThat(run("config", "output.path").err()).as("no note without --master").isEmpty();
+  }
 }

@@ -71,6 +71,9 @@ class TouchpointsCliTest extends SparkTestBase {
     assertThat(result.err()).contains("no Delta table 'journeys'");
     assertThat(run("show", "journeys", "--output", out.toString(), "--format", "xml").err())
         .contains("--format must be table, csv or json, got 'xml'");
+    assertThat(run("runs", "--output", out.toString(), "--master", "local[1]").err())
+        .contains("note: runs starts no Spark session; --master local[1] has no effect")
+        .contains("no Delta table 'runs'");
   }
 
   @Test
