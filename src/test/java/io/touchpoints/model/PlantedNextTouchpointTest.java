@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,9 @@ import org.junit.jupiter.api.Test;
  * ending at s, no predictor can be right more often than max_j T(s, j) / (1 − T(s, exit)), the planted chain's most
  * likely successor given that the journey goes on.
  */
+// Journeys and the default model (every candidate fitted twice) on the whole sample: about a minute of the default
+// build's 10-minute budget, so it runs with the other whole-log planted checks under -Pproduction (in .ci/run too).
+@Tag("production")
 class PlantedNextTouchpointTest extends SparkTestBase {
 
   @Test
