@@ -286,14 +286,15 @@ public final class DuckDbPeer {
 
     String segments = bySegment ? "CASE WHEN %s IS NOT NULL THEN ['', %<s] ELSE [''] END" : "['']";
     // Journeys with touches, in the job's order per customer (start time, journey id), with the customer's status:
-    // last event, first explicit churn, and the churn time (explicit, else the last event once inactive).
+    // last event, first explicit churn, and the churn time (explicit, else the last event once inactive). Every
+    // journey's customer has events, so a status row; its number keys the customer (cheaper to group than the id).
     Sql.exec(db, """
         CREATE TEMP TABLE metric_journeys AS
         WITH status AS (
-          SELECT customer_id, max(event_time) AS last_event,
+          SELECT customer_id, row_number() OVER () AS customer, max(event_time) AS last_event,
                  min(event_time) FILTER (WHERE event_type = 'churn') AS explicit_churn
           FROM events GROUP BY customer_id)
-        SELECT j.journey_id, j.customer_id, j.touchpoints, len(j.touchpoints) AS n, j.converted, j.conversion_time,
+        SELECT j.journey_id, s.customer, j.touchpoints, len(j.touchpoints) AS n, j.converted, j.conversion_time,
                j.revenue, j.end_time, %s AS segs,
                row_number() OVER w AS journey_order, lead(j.start_time) OVER w AS next_start,
                s.last_event, s.explicit_churn,
@@ -308,38 +309,39 @@ public final class DuckDbPeer {
     }
     // One row per (group, journey): the group's touches in the journey, its first and last, whether the journey
     // ends there, its touches directly followed by the conversion, and its latest touch before the churn time.
+    // Journeys are keyed by their row in metric_journeys: grouping on an integer is cheaper than on the id.
     Sql.exec(db, """
         CREATE TEMP TABLE metric_groups AS
         WITH touches AS (
-          SELECT journey_id, n, converted, conversion_time, churn_time, segs, unnest(touchpoints) AS t,
+          SELECT rowid AS journey, n, converted, conversion_time, churn_time, segs, unnest(touchpoints) AS t,
                  unnest(list_concat(list_transform(touchpoints[2:], x -> x.event_time), [NULL])) AS next_time,
                  generate_subscripts(touchpoints, 1) AS i
           FROM metric_journeys),
         named AS (
-          SELECT journey_id, n, segs, i, t.event_time AS time,
+          SELECT journey, n, segs, i, t.event_time AS time,
                  converted AND conversion_time >= t.event_time AND coalesce(conversion_time < next_time, true)
                    AS next_converts,
                  t.event_time <= churn_time AS before_churn, unnest([%s]) AS d
           FROM touches),
         segmented AS (
-          SELECT d.dimension, d.name, unnest(segs) AS seg, journey_id, n, i, time, next_converts, before_churn
+          SELECT d.dimension, d.name, unnest(segs) AS seg, journey, n, i, time, next_converts, before_churn
           FROM named WHERE d.name IS NOT NULL)
-        SELECT dimension, name, seg, journey_id, count(*) AS touches, min(time) AS first_touch,
+        SELECT dimension, name, seg, journey, count(*) AS touches, min(time) AS first_touch,
                max(time) AS last_touch, bool_or(i = n) AS ends_here,
                count(*) FILTER (WHERE next_converts) AS next_conversions,
                max({'time': time, 'i': i}) FILTER (WHERE before_churn) AS latest
-        FROM segmented GROUP BY dimension, name, seg, journey_id""".formatted(named));
+        FROM segmented GROUP BY dimension, name, seg, journey""".formatted(named));
     // Per group: the journey counts, then the customer counts (churn from the first touch of the group, and the
     // relative risk's baseline from the first touch of the dimension), the last touch before churning, and the
     // totals of all journeys (with touches or not) for the rate without.
     Sql.exec(db, """
         CREATE TEMP TABLE metric_tallies AS
         WITH joined AS (
-          SELECT g.*, j.customer_id, j.converted, j.conversion_time, j.revenue, j.end_time, j.next_start,
+          SELECT g.*, j.customer, j.converted, j.conversion_time, j.revenue, j.end_time, j.next_start,
                  j.journey_order, j.last_event, j.explicit_churn,
                  secs(j.conversion_time) - secs(g.last_touch) AS conversion_seconds,
                  g.ends_here AND j.last_event IS NOT NULL AND epoch_us(j.end_time) <= %1$d AS exit_observed
-          FROM metric_groups g JOIN metric_journeys j ON g.journey_id = j.journey_id),
+          FROM metric_groups g JOIN metric_journeys j ON g.journey = j.rowid),
         per_group AS (
           SELECT dimension, name, seg, count(*) AS journeys, sum(touches)::BIGINT AS touches,
                  count(*) FILTER (WHERE converted) AS conversions,
@@ -358,11 +360,11 @@ public final class DuckDbPeer {
                    OR secs(next_start) - secs(end_time) > %3$d)) AS exit_churned
           FROM joined GROUP BY dimension, name, seg),
         per_customer AS (
-          SELECT dimension, name, seg, customer_id, any_value(last_event) AS last_event,
+          SELECT dimension, name, seg, customer, any_value(last_event) AS last_event,
                  any_value(explicit_churn) AS explicit_churn, secs(min(first_touch)) AS first_touch,
                  max({'time': latest.time, 'journey': journey_order, 'i': latest.i}) FILTER (WHERE latest IS NOT NULL)
                    AS latest
-          FROM joined GROUP BY dimension, name, seg, customer_id),
+          FROM joined GROUP BY dimension, name, seg, customer),
         churn AS (
           SELECT *, last_event IS NOT NULL AND first_touch + %4$d <= %5$d AS observed,
                  secs(last_event) <= first_touch + %4$d
@@ -373,10 +375,10 @@ public final class DuckDbPeer {
                  count(*) FILTER (WHERE observed AND churned) AS churned_customers
           FROM churn GROUP BY dimension, name, seg),
         base_customers AS (
-          SELECT dimension, seg, customer_id, any_value(last_event) AS last_event,
+          SELECT dimension, seg, customer, any_value(last_event) AS last_event,
                  any_value(explicit_churn) AS explicit_churn, min(first_touch) AS first_touch,
                  arg_max(name, latest) FILTER (WHERE latest IS NOT NULL) AS last_name
-          FROM per_customer GROUP BY dimension, seg, customer_id),
+          FROM per_customer GROUP BY dimension, seg, customer),
         base AS (
           SELECT dimension, seg,
                  count(*) FILTER (WHERE last_event IS NOT NULL AND first_touch + %4$d <= %5$d) AS base_customers,
