@@ -284,6 +284,16 @@ public final class DuckDbPeer {
     Sql.exec(db, "CREATE TEMP MACRO nps_bound(promoters, detractors, n, sign) AS CASE WHEN n > 0 THEN "
         + "nps_interval(promoters::DOUBLE / n::DOUBLE, detractors::DOUBLE / n::DOUBLE, n::DOUBLE, sign) END");
 
+    // Churn within the window from the first touch (whole seconds), counted once the window and the inactivity
+    // period have both passed before the data's end; TouchpointTally.churn.
+    Sql.exec(db, "CREATE TEMP MACRO churn_observed(first_touch, last_event) AS "
+        + "last_event IS NOT NULL AND first_touch + %d <= %d".formatted(churnWindow, cutoffSeconds));
+    Sql.exec(db, ("CREATE TEMP MACRO churned_within(first_touch, last_event, explicit_churn) AS "
+        + "secs(last_event) <= first_touch + %1$d "
+        + "OR coalesce(secs(explicit_churn) BETWEEN first_touch AND first_touch + %1$d, false)")
+        .formatted(churnWindow));
+
+    // The segment key of a row: '' for all segments (the peer's text columns are never empty), else the segment.
     String segments = bySegment ? "CASE WHEN %s IS NOT NULL THEN ['', %<s] ELSE [''] END" : "['']";
     // Journeys with touches, in the job's order per customer (start time, journey id), with the customer's status:
     // last event, first explicit churn, and the churn time (explicit, else the last event once inactive). Every
@@ -365,34 +375,28 @@ public final class DuckDbPeer {
                  max({'time': latest.time, 'journey': journey_order, 'i': latest.i}) FILTER (WHERE latest IS NOT NULL)
                    AS latest
           FROM joined GROUP BY dimension, name, seg, customer),
-        churn AS (
-          SELECT *, last_event IS NOT NULL AND first_touch + %4$d <= %5$d AS observed,
-                 secs(last_event) <= first_touch + %4$d
-                   OR coalesce(secs(explicit_churn) BETWEEN first_touch AND first_touch + %4$d, false) AS churned
-          FROM per_customer),
         customers AS (
-          SELECT dimension, name, seg, count(*) AS customers, count(*) FILTER (WHERE observed) AS churn_customers,
-                 count(*) FILTER (WHERE observed AND churned) AS churned_customers
-          FROM churn GROUP BY dimension, name, seg),
+          SELECT dimension, name, seg, count(*) AS customers,
+                 count(*) FILTER (WHERE churn_observed(first_touch, last_event)) AS churn_customers,
+                 count(*) FILTER (WHERE churn_observed(first_touch, last_event)
+                   AND churned_within(first_touch, last_event, explicit_churn)) AS churned_customers
+          FROM per_customer GROUP BY dimension, name, seg),
         base_customers AS (
           SELECT dimension, seg, customer, any_value(last_event) AS last_event,
                  any_value(explicit_churn) AS explicit_churn, min(first_touch) AS first_touch,
                  arg_max(name, latest) FILTER (WHERE latest IS NOT NULL) AS last_name
           FROM per_customer GROUP BY dimension, seg, customer),
         base AS (
-          SELECT dimension, seg,
-                 count(*) FILTER (WHERE last_event IS NOT NULL AND first_touch + %4$d <= %5$d) AS base_customers,
-                 count(*) FILTER (WHERE last_event IS NOT NULL AND first_touch + %4$d <= %5$d
-                   AND (secs(last_event) <= first_touch + %4$d
-                        OR coalesce(secs(explicit_churn) BETWEEN first_touch AND first_touch + %4$d, false)))
-                   AS base_churned
+          SELECT dimension, seg, count(*) FILTER (WHERE churn_observed(first_touch, last_event)) AS base_customers,
+                 count(*) FILTER (WHERE churn_observed(first_touch, last_event)
+                   AND churned_within(first_touch, last_event, explicit_churn)) AS base_churned
           FROM base_customers GROUP BY dimension, seg),
         last_of AS (
           SELECT dimension, last_name AS name, seg, count(*) AS last_of
           FROM base_customers WHERE last_name IS NOT NULL GROUP BY dimension, last_name, seg),
         totals AS (
           SELECT seg, count(*) AS all_journeys, count(*) FILTER (WHERE converted) AS all_conversions
-          FROM (SELECT unnest(%6$s) AS seg, converted FROM journeys) GROUP BY seg)
+          FROM (SELECT unnest(%4$s) AS seg, converted FROM journeys) GROUP BY seg)
         SELECT g.*, c.customers, c.churn_customers, c.churned_customers, b.base_customers, b.base_churned,
                coalesce(ratio(l.last_of, sum(l.last_of) OVER (PARTITION BY g.dimension, g.seg)), 0.0)
                  AS churn_last_touch_share,
@@ -402,7 +406,7 @@ public final class DuckDbPeer {
         JOIN base b ON g.dimension = b.dimension AND g.seg = b.seg
         LEFT JOIN last_of l ON g.dimension = l.dimension AND g.name = l.name AND g.seg = l.seg
         LEFT JOIN totals t ON g.seg = t.seg""".formatted(cutoff, conversionWindow,
-        churnInactivity.toSeconds(), churnWindow, cutoffSeconds, segments.formatted("segment")));
+        churnInactivity.toSeconds(), segments.formatted("segment")));
     // Satisfaction: a survey rates its rated touchpoint (channel and stage as the interactions carry them), else
     // the customer's most recent interaction within the link window.
     Sql.exec(db, """
