@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark harness (docs/benchmarks.md): times each stage of the job at several sizes against a DuckDB peer on the
-# same Parquet files, checks that both give the same journeys and conversion metrics, times the Markov attribution
+# same Parquet files, checks that both give the same journeys and touchpoint metrics, times the Markov attribution
 # of the 10,000-path file, and writes bench-results/<time>/{results.json,results.csv} and docs/benchmarks.md.
 #
 #   jobs/bench.sh                          1M and 10M events, 3 runs each

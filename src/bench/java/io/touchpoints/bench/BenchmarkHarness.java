@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * The benchmark harness behind {@code jobs/bench.sh}. For each size it generates Parquet events once (cached under
  * {@code bench-results/data/}), runs the job's commands as separate {@code jobs/touchpoints} processes, as a user
  * would, several times, and the DuckDB peer ({@link DuckDbPeer}) the same number of times on the same files; checks
- * that both give the same journeys, paths and conversion metrics ({@link PeerComparison}); times the first-order
+ * that both give the same journeys, paths and touchpoint metrics ({@link PeerComparison}); times the first-order
  * Markov attribution of the 10,000-path file and checks it against {@link FirstOrderMarkov}; and writes
  * {@code results.json}, {@code results.csv} and the generated part of {@code docs/benchmarks.md}
  * ({@link BenchmarkReport}).
