@@ -38,10 +38,9 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * and last touch before churning, exit churn, CSAT and NPS of the linked surveys), every interval with the formulas
  * of {@code ConfidenceIntervals}, {@code low_sample}, small-cell suppression, and per-segment rows when
  * {@code metrics.segment_breakdown} is on. It leaves out only {@code run_date}, which the job keeps as the Delta
- * partition of the table rather than as a column of its files. One difference of definition, which the generated
- * data cannot show: a survey linked to the most recent interaction takes that interaction's channel and stage
- * (README: "the customer's most recent interaction"), where the job takes the latest non-null channel and stage of
- * any earlier interaction; they differ only when an interaction has no channel or stage after the taxonomy fill.
+ * partition of the table rather than as a column of its files. A survey linked to the most recent interaction takes
+ * that interaction's own channel and stage, null ones included (README: "the customer's most recent interaction"),
+ * as the job does.
  *
  * <p>Not mirrored, because the generated data never has them: journey ids given in the input, path transforms
  * ({@code journey.drop_touchpoints}, {@code collapse_repeats}) and disabled stitching; the peer refuses such settings.

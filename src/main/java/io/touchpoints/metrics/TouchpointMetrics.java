@@ -18,6 +18,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.stddev_samp;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -170,11 +171,17 @@ public final class TouchpointMetrics {
         .orderBy(col(EventColumns.EVENT_TIME), col(JourneyColumns.EVENT_SEQ))
         .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Dataset<Row> relevant = events.filter(interaction.or(type.equalTo(EventColumns.TYPE_SURVEY)));
+    // The most recent interaction as one value: taken column by column, a null channel or stage would be skipped
+    // and an earlier interaction's taken in its place.
+    Column previous = last(when(interaction, struct(col(EventColumns.TOUCHPOINT).as("touchpoint"),
+        col(EventColumns.CHANNEL).as("channel"), col(EventColumns.STAGE).as("stage"),
+        col(EventColumns.EVENT_TIME).as("time"))), true).over(history);
     Dataset<Row> linked = relevant
-        .withColumn("_prev_touchpoint", last(when(interaction, col(EventColumns.TOUCHPOINT)), true).over(history))
-        .withColumn("_prev_channel", last(when(interaction, col(EventColumns.CHANNEL)), true).over(history))
-        .withColumn("_prev_stage", last(when(interaction, col(EventColumns.STAGE)), true).over(history))
-        .withColumn("_prev_time", last(when(interaction, col(EventColumns.EVENT_TIME)), true).over(history))
+        .withColumn("_prev", previous)
+        .withColumn("_prev_touchpoint", col("_prev.touchpoint"))
+        .withColumn("_prev_channel", col("_prev.channel"))
+        .withColumn("_prev_stage", col("_prev.stage"))
+        .withColumn("_prev_time", col("_prev.time"))
         .filter(type.equalTo(EventColumns.TYPE_SURVEY)
             .and(col(EventColumns.CSAT).isNotNull().or(col(EventColumns.NPS).isNotNull())));
     Column recent = call_function("unix_seconds", col(EventColumns.EVENT_TIME))

@@ -124,6 +124,30 @@ class TouchpointMetricsTest extends SparkTestBase {
   }
 
   @Test
+  void aSurveyRatesTheChannelOfTheMostRecentInteractionEvenWhenItHasNone() {
+    // email (channel mail, stage awareness) at 10:00, then a touchpoint with no channel or stage at 10:30, then a
+    // survey rating nothing: it rates the 10:30 touch, so neither mail nor awareness has a response.
+    CleanEvents events = new CleanEvents()
+        .add("D", "2024-01-01T10:00:00Z", "email", "interaction")
+        .add("D", "2024-01-01T10:30:00Z", "mystery", "interaction")
+        .survey("D", "2024-01-01T11:00:00Z", 5, 10, null)
+        .taxonomy("email", "mail", "awareness");
+    Map<String, Row> byKey = new HashMap<>();
+    MetricsSettings everyDimension = new MetricsSettings(List.of("touchpoint", "channel", "stage"), false,
+        Duration.ofDays(7), Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(7), 1, false, 0.95);
+    for (Row r : metricsTable(events, everyDimension).collectAsList()) {
+      byKey.put(r.<String>getAs(MetricColumns.DIMENSION) + "/" + r.getAs(MetricColumns.NAME), r);
+    }
+    assertThat(l(byKey.get("touchpoint/mystery"), MetricColumns.RESPONSES)).isEqualTo(1);
+    assertThat(l(byKey.get("touchpoint/email"), MetricColumns.RESPONSES)).as("not the most recent touch").isZero();
+    for (String key : List.of("channel/mail", "stage/awareness")) {
+      assertThat(byKey.get(key)).as(key + " has its touch").isNotNull();
+      assertThat(l(byKey.get(key), MetricColumns.RESPONSES)).as(key + " has no response").isZero();
+      assertThat(byKey.get(key).<Double>getAs(MetricColumns.CSAT_MEAN)).as(key).isNull();
+    }
+  }
+
+  @Test
   void churnWithCensoringByHand() {
     Map<String, Row> m = metrics(settings(1, false));
     Row email = m.get("email");

@@ -48,6 +48,23 @@ public final class CleanEvents {
     return this;
   }
 
+  /** Sets the channel and stage of every event of {@code touchpoint} added so far (others keep none). */
+  public CleanEvents taxonomy(String touchpoint, String channel, String stage) {
+    int channelAt = EventColumns.SCHEMA.fieldIndex(EventColumns.CHANNEL);
+    int stageAt = EventColumns.SCHEMA.fieldIndex(EventColumns.STAGE);
+    rows.replaceAll(r -> {
+      if (!touchpoint.equals(r.getString(2))) {
+        return r;
+      }
+      Object[] values = new Object[r.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = i == channelAt ? channel : i == stageAt ? stage : r.get(i);
+      }
+      return RowFactory.create(values);
+    });
+    return this;
+  }
+
   /** Sets the segment of every event of {@code customer} added so far. */
   public CleanEvents segment(String customer, String segment) {
     int at = EventColumns.SCHEMA.fieldIndex(EventColumns.SEGMENT);
