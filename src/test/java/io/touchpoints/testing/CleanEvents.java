@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -50,33 +51,30 @@ public final class CleanEvents {
 
   /** Sets the channel and stage of every event of {@code touchpoint} added so far (others keep none). */
   public CleanEvents taxonomy(String touchpoint, String channel, String stage) {
-    int channelAt = EventColumns.SCHEMA.fieldIndex(EventColumns.CHANNEL);
-    int stageAt = EventColumns.SCHEMA.fieldIndex(EventColumns.STAGE);
-    rows.replaceAll(r -> {
-      if (!touchpoint.equals(r.getString(2))) {
-        return r;
-      }
-      Object[] values = new Object[r.size()];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = i == channelAt ? channel : i == stageAt ? stage : r.get(i);
-      }
-      return RowFactory.create(values);
-    });
-    return this;
+    return set(EventColumns.TOUCHPOINT, touchpoint, Map.of(EventColumns.CHANNEL, channel, EventColumns.STAGE, stage));
   }
 
   /** Sets the segment of every event of {@code customer} added so far. */
   public CleanEvents segment(String customer, String segment) {
-    int at = EventColumns.SCHEMA.fieldIndex(EventColumns.SEGMENT);
+    return set(EventColumns.CUSTOMER_ID, customer, Map.of(EventColumns.SEGMENT, segment));
+  }
+
+  /**
+   * Sets {@code values} (column to value, none null) in every row added so far whose {@code column} equals
+   * {@code value}.
+   */
+  private CleanEvents set(String column, String value, Map<String, Object> values) {
+    int at = SCHEMA.fieldIndex(column);
     rows.replaceAll(r -> {
-      if (!customer.equals(r.getString(0))) {
+      if (!value.equals(r.getString(at))) {
         return r;
       }
-      Object[] values = new Object[r.size()];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = i == at ? segment : r.get(i);
+      Object[] changed = new Object[r.size()];
+      for (int i = 0; i < changed.length; i++) {
+        String name = SCHEMA.fields()[i].name();
+        changed[i] = values.containsKey(name) ? values.get(name) : r.get(i);
       }
-      return RowFactory.create(values);
+      return RowFactory.create(changed);
     });
     return this;
   }
