@@ -1,9 +1,9 @@
 package io.touchpoints.bench;
 
-import com.typesafe.config.Config;
 import io.touchpoints.config.JobConfig;
 import io.touchpoints.metrics.MetricColumns;
 import io.touchpoints.metrics.MetricFigure;
+import io.touchpoints.metrics.MetricsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,7 +14,6 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
  * The benchmark's peer: DuckDB computes the same journeys and the same touchpoint metrics as the job, from the same
@@ -205,7 +204,7 @@ public final class DuckDbPeer {
       seconds.put("journeys", (System.nanoTime() - start) / 1e9);
 
       start = System.nanoTime();
-      metrics(db, config.raw().getConfig("metrics"));
+      metrics(db, MetricsSettings.from(config.raw().getConfig("metrics")));
       Sql.exec(db, "COPY metrics TO " + Sql.quote(out.resolve("touchpoint_metrics.parquet").toString())
           + " (FORMAT parquet)");
       seconds.put("metrics", (System.nanoTime() - start) / 1e9);
@@ -232,20 +231,16 @@ public final class DuckDbPeer {
    * journeys tables, with the job's {@code metrics} settings. Counts go per touch, journey and customer through three
    * temp tables: the journeys with their customer's status, one row per (group, journey), and the tallies.
    */
-  private static void metrics(Connection db, Config m) throws SQLException {
-    List<String> dimensions = m.getStringList("dimensions");
-    if (dimensions.isEmpty() || !List.of("touchpoint", "channel", "stage").containsAll(dimensions)) {
-      throw new IllegalArgumentException("metrics.dimensions must be touchpoint, channel or stage: " + dimensions);
-    }
-    boolean bySegment = m.getBoolean("segment_breakdown");
-    long conversionWindow = m.getDuration("conversion_window").toSeconds();
-    Duration churnInactivity = m.getDuration("churn_inactivity");
-    long churnWindow = m.getDuration("churn_window").toSeconds();
-    long surveyLink = m.getDuration("survey_link_window").toSeconds();
-    int minCell = m.getInt("min_cell");
-    boolean suppress = m.getBoolean("suppress_small_cells");
-    double confidence = m.getDouble("confidence");
-    double z = new NormalDistribution().inverseCumulativeProbability(1 - (1 - confidence) / 2);
+  private static void metrics(Connection db, MetricsSettings m) throws SQLException {
+    List<String> dimensions = m.dimensions();
+    boolean bySegment = m.segmentBreakdown();
+    long conversionWindow = m.conversionWindow().toSeconds();
+    Duration churnInactivity = m.churnInactivity();
+    long churnWindow = m.churnWindow().toSeconds();
+    long surveyLink = m.surveyLinkWindow().toSeconds();
+    int minCell = m.minCell();
+    boolean suppress = m.suppressSmallCells();
+    double z = m.z();
 
     // Whole seconds round down, as Spark's unix_seconds; DuckDB's // rounds towards zero.
     Sql.exec(db, "CREATE TEMP MACRO floor_div(a, b) AS (a - ((a % b) + b) % b) // b");

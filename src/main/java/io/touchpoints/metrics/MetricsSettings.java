@@ -8,7 +8,8 @@ import java.util.List;
 import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
- * Definitions behind {@code touchpoint_metrics}: the {@code touchpoints.metrics} block of the defaults file.
+ * Definitions behind {@code touchpoint_metrics}: the {@code touchpoints.metrics} block of the defaults file. Public
+ * for the benchmark's DuckDB peer, which computes the same table with the same settings.
  *
  * @param dimensions groupings, each of touchpoint, channel, stage
  * @param segmentBreakdown also group by the journey's segment
@@ -20,7 +21,7 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * @param suppressSmallCells leave low_sample figures empty
  * @param confidence level of every interval, e.g. 0.95
  */
-record MetricsSettings(
+public record MetricsSettings(
     List<String> dimensions,
     boolean segmentBreakdown,
     Duration conversionWindow,
