@@ -35,7 +35,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -43,13 +45,15 @@ import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 
 /**
- * Reads a source log (CSV with header, JSON lines, Parquet or Delta) and maps it onto the canonical columns, all as
- * trimmed text (empty = null), ready for {@link EventValidator}.
+ * Reads a source log (CSV with header, JSON lines, Parquet or Delta) and maps it onto the canonical columns, as
+ * trimmed text (empty = null), ready for {@link EventValidator}; revenue, CSAT and NPS that the source already types as
+ * whole or decimal numbers stay numbers ({@link #TYPED_NUMBERS}).
  *
- * <p>Output columns: every name in {@link EventColumns#NAMES} (strings), {@link EventColumns#SOURCE_FILE},
- * {@link EventColumns#INPUT_ORDER} (file, split start, row id: the row's place in its input, which breaks time ties
- * the same way whatever the partitioning), {@link #PARSED_TIME}, {@link #TIME_GIVEN}, {@link EventColumns#RAW_RECORD},
- * {@link EventColumns#RAW_BYTES}, {@link #MALFORMED}, {@link #LINE_FRAGMENT} and {@link #INVALID_ENCODING}.
+ * <p>Output columns: every name in {@link EventColumns#NAMES} (strings, or numbers as above),
+ * {@link EventColumns#SOURCE_FILE}, {@link EventColumns#INPUT_ORDER} (file, split start, row id: the row's place in
+ * its input, which breaks time ties the same way whatever the partitioning), {@link #PARSED_TIME}, {@link #TIME_GIVEN},
+ * {@link EventColumns#RAW_RECORD}, {@link EventColumns#RAW_BYTES}, {@link #MALFORMED}, {@link #LINE_FRAGMENT} and
+ * {@link #INVALID_ENCODING}.
  *
  * <p>CSV files are read by column name: each file's header is read on its own and files sharing a header are one
  * scan ({@link SourceFiles}). UTF-8 text is decoded here rather than by Spark, so invalid bytes are seen and kept.
@@ -80,6 +84,13 @@ public final class EventReader {
   /** Latin-1 maps each byte to one char and back: text read with it still holds the file's exact bytes. */
   private static final String BYTES_AS_TEXT = "ISO-8859-1";
 
+  /**
+   * Canonical columns a typed source may give as numbers: formatting each number as text only for the validator to
+   * parse it back cost most of a Parquet scan's CPU. Float is not among the types kept: a float widened to double
+   * is not the number its text shows (0.1f), so it still goes through text.
+   */
+  static final Set<String> TYPED_NUMBERS = Set.of(EventColumns.REVENUE, EventColumns.CSAT, EventColumns.NPS);
+
   private final SparkSession spark;
 
   public EventReader(SparkSession spark) {
@@ -96,10 +107,27 @@ public final class EventReader {
     if (inputPath == null || inputPath.isBlank()) {
       throw new InputException("no input path: give --input PATH (or touchpoints.input.path in the config)");
     }
-    Dataset<Row> all = null;
+    List<Dataset<Row>> sources = new ArrayList<>();
     for (SourceMapping.Source source : mapping.sources()) {
       String path = resolve(inputPath, source.path());
-      Dataset<Row> one = readSource(path, source.format() != null ? source.format() : defaultFormat, source);
+      sources.add(readSource(path, source.format() != null ? source.format() : defaultFormat, source));
+    }
+    return unionAsText(sources);
+  }
+
+  /**
+   * The union of the sources; a typed number that another source gives as text or as another type becomes text in
+   * all, so that no source's values are cast to another's type by the union.
+   */
+  private static Dataset<Row> unionAsText(List<Dataset<Row>> sources) {
+    Dataset<Row> all = null;
+    for (Dataset<Row> one : sources) {
+      for (String name : TYPED_NUMBERS) {
+        DataType type = one.schema().apply(name).dataType();
+        if (sources.stream().anyMatch(other -> !other.schema().apply(name).dataType().equals(type))) {
+          one = one.withColumn(name, col(name).cast(DataTypes.StringType));
+        }
+      }
       all = all == null ? one : all.unionByName(one);
     }
     return all;
@@ -425,6 +453,12 @@ public final class EventReader {
       String sourceName = columns.get(canonical);
       StructField field = schema.apply(sourceName);
       Column c = col(quote(sourceName));
+      Map<String, String> valueMap = source.values().get(canonical);
+      boolean mapped = valueMap != null && !valueMap.isEmpty() || source.defaults().containsKey(canonical);
+      if (TYPED_NUMBERS.contains(canonical) && isExactNumber(field) && !mapped) {
+        // Value maps and defaults work on text; without them a typed number is checked as it is.
+        return c;
+      }
       if (isTime(field)) {
         // Typed times keep their instant: written with an explicit offset so no mapping zone is applied again.
         c = date_format(c.cast(DataTypes.TimestampType), "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX");
@@ -433,7 +467,6 @@ public final class EventReader {
       }
       Column trimmed = trim(c);
       value = when(length(trimmed).equalTo(0), lit(null).cast(DataTypes.StringType)).otherwise(trimmed);
-      Map<String, String> valueMap = source.values().get(canonical);
       if (valueMap != null && !valueMap.isEmpty()) {
         List<Column> kv = new ArrayList<>();
         valueMap.forEach((k, v) -> {
@@ -485,6 +518,13 @@ public final class EventReader {
 
   private static boolean present(Dataset<Row> raw, String column) {
     return Arrays.asList(raw.columns()).contains(column);
+  }
+
+  /** Integral, double or decimal: a number whose text would parse back to the same value. */
+  private static boolean isExactNumber(StructField field) {
+    DataType t = field.dataType();
+    return t.equals(DataTypes.ByteType) || t.equals(DataTypes.ShortType) || t.equals(DataTypes.IntegerType)
+        || t.equals(DataTypes.LongType) || t.equals(DataTypes.DoubleType) || t instanceof DecimalType;
   }
 
   private static boolean isTime(StructField field) {

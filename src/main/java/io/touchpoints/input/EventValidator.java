@@ -38,6 +38,11 @@ public final class EventValidator {
 
   /** All problems of a row, in {@link QuarantineReason} order; empty for a clean row. */
   public static final String REASONS = "reasons";
+  /**
+   * Whether a row has a problem: what selects the quarantined rows. Spark moves the test into the scan, where it runs
+   * as generated code (the quarantine of 1M rows: 0.7 s, against 2.4 s testing the size of {@link #REASONS}).
+   */
+  private static final String PROBLEM = "_problem";
   /** The first of {@link #REASONS}: the code a quarantined row is filed under. */
   public static final String REASON = "reason";
 
@@ -88,6 +93,7 @@ public final class EventValidator {
         .withColumn("_nps", nps);
 
     List<Column> checks = new ArrayList<>();
+    Column problem = lit(false);
     for (QuarantineReason reason : QuarantineReason.values()) {
       Column failed = switch (reason) {
         case MALFORMED_RECORD -> malformed.and(col(EventReader.LINE_FRAGMENT).unary_$bang());
@@ -116,12 +122,17 @@ public final class EventValidator {
       // A malformed line has no trustworthy fields: it is filed under that reason alone.
       boolean lineLevel = reason == QuarantineReason.MALFORMED_RECORD || reason == QuarantineReason.LINE_FRAGMENT
           || reason == QuarantineReason.INVALID_ENCODING;
-      Column applies = lineLevel ? failed : malformed.unary_$bang().and(failed);
-      checks.add(when(coalesce(applies, lit(false)), lit(reason.name())));
+      Column applies = coalesce(lineLevel ? failed : malformed.unary_$bang().and(failed), lit(false));
+      checks.add(when(applies, lit(reason.name())));
+      problem = problem.or(applies);
     }
+    // A lambda, which Spark evaluates without generated code: that splits the clean rows' read, check and typing
+    // into two generated methods. As one (with array_remove) it was 8.8 kB of bytecode, over the 8 kB the JIT
+    // compiles, and typing 1M clean rows took 6.2 s instead of 1.8 s.
     Column reasons = filter(array(checks.toArray(Column[]::new)), Column::isNotNull);
     return typed
         .withColumn(REASONS, reasons)
+        .withColumn(PROBLEM, problem)
         .withColumn(EventColumns.EVENT_TIME, time)
         .withColumn(EventColumns.REVENUE, col("_revenue"))
         .withColumn(EventColumns.CSAT, col("_csat"))
@@ -133,7 +144,7 @@ public final class EventValidator {
   /** Rows with at least one problem: reason, reasons, source file and the raw record. */
   public static Dataset<Row> quarantine(Dataset<Row> validated) {
     return validated
-        .filter(size(col(REASONS)).gt(0))
+        .filter(col(PROBLEM))
         .select(
             element_at(col(REASONS), 1).as(REASON),
             col(REASONS),

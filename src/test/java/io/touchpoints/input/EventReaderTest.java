@@ -141,8 +141,10 @@ class EventReaderTest extends SparkTestBase {
     Dataset<Row> read = reader().read(dir.toString(), "parquet", zoned);
     assertDataFrameNoOrderEquals(idTimes("p1", "2024-07-01T08:00:00Z", "p2", "2024-01-15T23:30:00.123456Z"),
         nullable(read.select(cols("event_id", TIME))));
-    assertThat(read.filter(col("event_id").equalTo("p1")).select("csat").as(Encoders.STRING()).first())
-        .as("an int column as text").isEqualTo("4");
+    assertThat(read.schema().apply("csat").dataType()).as("an int column stays a number")
+        .isEqualTo(DataTypes.IntegerType);
+    assertThat(read.filter(col("event_id").equalTo("p1")).select("csat").as(Encoders.INT()).first())
+        .as("its value").isEqualTo(4);
     assertThat(read.filter(col(EventReader.MALFORMED)).count()).as("malformed Parquet rows").isZero();
   }
 
@@ -154,6 +156,24 @@ class EventReaderTest extends SparkTestBase {
         "mapping { timestamp { patterns = [\"yyyy-MM-dd HH:mm:ss\"], zone = \"Europe/Brussels\" } }");
     assertDataFrameNoOrderEquals(idTimes("p1", "2024-07-01T08:00:00Z", "p2", "2024-01-15T23:30:00.123456Z"),
         nullable(reader().read(dir.toString(), "parquet", m).select(cols("event_id", TIME))));
+  }
+
+  @Test
+  void aTypedNumberNextToASourceGivingItAsTextIsReadAsTextInBoth() {
+    Path parquet = parquetWithTypedTime();
+    Path root = parquet.getParent();
+    try {
+      Files.writeString(root.resolve("surveys.csv"), "event_id,customer_id,event_time,touchpoint,csat\n"
+          + "t1,c2,2024-02-01T10:00:00Z,survey, 5 \n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Dataset<Row> read = reader().read(root.toString(), "csv", SourceMapping.parse(
+        "mapping { sources = [ { path = events, format = parquet }, { path = surveys.csv } ] }"));
+    assertThat(read.schema().apply("csat").dataType()).as("csat: int in one source, text in the other")
+        .isEqualTo(DataTypes.StringType);
+    assertThat(read.orderBy("event_id").select("csat").as(Encoders.STRING()).collectAsList())
+        .as("csat of p1, p2, t1").containsExactly("4", null, "5");
   }
 
   // ---- timestamps ----

@@ -247,4 +247,71 @@ class EventValidationTest extends SparkTestBase {
     assertThat(EventValidator.quarantine(strict.validate(raw())).filter(col(REASON).equalTo("FUTURE_TIME")).count())
         .as("future rows with max_future 0").isEqualTo(2);
   }
+
+  /**
+   * Typed numbers in a Parquet file: one row per way a number can be clean or bad. Revenue as double and as a wide
+   * decimal, CSAT as double, NPS as long.
+   */
+  private static final List<Object[]> TYPED_NUMBERS = List.of(
+      new Object[] {"n01", 19.99, new BigDecimal("19.99"), 4.0, 9L},            // clean
+      new Object[] {"n02", Double.NaN, null, null, null},                        // INVALID_NUMBER as a double
+      new Object[] {"n03", -5.0, new BigDecimal("-5"), null, null},             // NEGATIVE_REVENUE
+      new Object[] {"n04", 1e20, new BigDecimal("1E+20"), null, null},          // NUMBER_OUT_OF_RANGE
+      new Object[] {"n05", null, null, 4.5, null},                               // INVALID_NUMBER (a fraction)
+      new Object[] {"n06", null, null, 7.0, null},                               // CSAT_OUT_OF_RANGE
+      new Object[] {"n07", null, null, null, 3_000_000_000L},                    // NUMBER_OUT_OF_RANGE
+      new Object[] {"n08", 0.00005, new BigDecimal("0.00005"), null, null},     // rounds half up to 0.0001
+      new Object[] {"n09", 12.34565, new BigDecimal("12.3456499999"), null, 0L}, // rounding at the 4th place
+      new Object[] {"n10", null, null, Double.POSITIVE_INFINITY, null},          // NUMBER_OUT_OF_RANGE
+      new Object[] {"n11", -0.0, new BigDecimal("0"), 1.0, 10L});               // clean, boundary values
+
+  @Test
+  void typedNumbersAreCheckedAndStoredExactlyAsTheirTextWouldBe() throws IOException {
+    for (String revenueColumn : List.of("revenue_double", "revenue_decimal")) {
+      StructType schema = new StructType()
+          .add("event_id", DataTypes.StringType)
+          .add("customer_id", DataTypes.StringType)
+          .add("event_time", DataTypes.StringType)
+          .add("touchpoint", DataTypes.StringType)
+          .add("event_type", DataTypes.StringType)
+          .add("revenue", revenueColumn.equals("revenue_double") ? DataTypes.DoubleType
+              : DataTypes.createDecimalType(38, 10))
+          .add("csat", DataTypes.DoubleType)
+          .add("nps", DataTypes.LongType);
+      List<Row> rows = TYPED_NUMBERS.stream().map(n -> RowFactory.create(n[0], "c1", "2024-03-01T10:00:00Z",
+          "checkout", "conversion", revenueColumn.equals("revenue_double") ? n[1] : n[2], n[3], n[4])).toList();
+      Dataset<Row> typed = session().createDataFrame(rows, schema);
+      Path dir = newTempDir("typed-numbers");
+      typed.coalesce(1).write().parquet(dir.resolve("parquet").toString());
+      // The same values as Spark writes them as text: what the reader made of typed numbers before it kept them.
+      typed.select(Arrays.stream(schema.fieldNames()).map(c -> col(c).cast(DataTypes.StringType)).toArray(
+          org.apache.spark.sql.Column[]::new)).coalesce(1).write().option("header", "true")
+          .csv(dir.resolve("csv").toString());
+
+      EventValidator v = validator(RUN_DATE);
+      Dataset<Row> fromParquet = v.validate(new EventReader(session())
+          .read(dir.resolve("parquet").toString(), "parquet", SourceMapping.identity()));
+      Dataset<Row> fromText = v.validate(new EventReader(session())
+          .read(dir.resolve("csv").toString(), "csv", SourceMapping.identity()));
+      assertThat(new EventReader(session()).read(dir.resolve("parquet").toString(), "parquet",
+              SourceMapping.identity()).schema().apply(EventColumns.REVENUE).dataType())
+          .as("the reader keeps typed revenue a number (the path compared here)")
+          .isEqualTo(schema.apply("revenue").dataType());
+      assertThat(fromParquet.schema().apply(EventColumns.REVENUE).dataType()).as("revenue type after validation")
+          .isEqualTo(EventColumns.REVENUE_TYPE);
+      String[] compared = {EventColumns.EVENT_ID, REASONS, EventColumns.REVENUE, EventColumns.CSAT, EventColumns.NPS};
+      assertDataFrameNoOrderEquals(nullable(fromText.select(compared[0], Arrays.copyOfRange(compared, 1, 5))),
+          nullable(fromParquet.select(compared[0], Arrays.copyOfRange(compared, 1, 5))));
+      List<Row> byId = fromParquet.orderBy(EventColumns.EVENT_ID).select(compared[0],
+          Arrays.copyOfRange(compared, 1, 5)).collectAsList();
+      assertThat(byId.stream().map(r -> r.getList(1).isEmpty() ? "clean" : r.getList(1).get(0).toString()).toList())
+          .as("reasons by row, revenue as %s", revenueColumn)
+          .containsExactly("clean", revenueColumn.equals("revenue_double") ? "INVALID_NUMBER" : "clean" /* no NaN */,
+              "NEGATIVE_REVENUE", "NUMBER_OUT_OF_RANGE", "INVALID_NUMBER",
+              "CSAT_OUT_OF_RANGE", "NUMBER_OUT_OF_RANGE", "clean", "clean", "NUMBER_OUT_OF_RANGE", "clean");
+      assertThat(byId.get(7).getDecimal(2)).as("0.00005 rounded half up").isEqualByComparingTo("0.0001");
+      assertThat(byId.get(8).getDecimal(2)).as("12.34565 (double) or 12.3456499999 (decimal) to 4 places")
+          .isEqualByComparingTo(revenueColumn.equals("revenue_double") ? "12.3457" : "12.3456");
+    }
+  }
 }
