@@ -20,6 +20,7 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -194,7 +195,9 @@ class NextTouchpointModelTest extends SparkTestBase {
     return byModel;
   }
 
+  /** A second full train (36 s of the default suite): with the longer scenarios, in the production profile. */
   @Test
+  @Tag("production")
   void sameInputSettingsAndSeedGiveTheSameMetrics() {
     NextTouchpointModel.Trained again = new NextTouchpointModel(session(), settings(Map.of()))
         .train(tables.journeys(), tables.events(), newTempDir("model-again").toString(), RUN_DATE, "test", "hash");
