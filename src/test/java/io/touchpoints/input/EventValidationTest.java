@@ -266,7 +266,7 @@ class EventValidationTest extends SparkTestBase {
       new Object[] {"n11", -0.0, new BigDecimal("0"), 1.0, 10L});               // clean, boundary values
 
   @Test
-  void typedNumbersAreCheckedAndStoredExactlyAsTheirTextWouldBe() throws IOException {
+  void typedNumbersAreCheckedAndStoredExactlyAsTheirTextWouldBe() {
     for (String revenueColumn : List.of("revenue_double", "revenue_decimal")) {
       StructType schema = new StructType()
           .add("event_id", DataTypes.StringType)
