@@ -37,8 +37,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.TimestampNTZType;
@@ -520,11 +520,9 @@ public final class EventReader {
     return Arrays.asList(raw.columns()).contains(column);
   }
 
-  /** Integral, double or decimal: a number whose text would parse back to the same value. */
+  /** Any number but a float: a number whose text would parse back to the same value. */
   private static boolean isExactNumber(StructField field) {
-    DataType t = field.dataType();
-    return t.equals(DataTypes.ByteType) || t.equals(DataTypes.ShortType) || t.equals(DataTypes.IntegerType)
-        || t.equals(DataTypes.LongType) || t.equals(DataTypes.DoubleType) || t instanceof DecimalType;
+    return field.dataType() instanceof NumericType && !field.dataType().equals(DataTypes.FloatType);
   }
 
   private static boolean isTime(StructField field) {

@@ -74,7 +74,10 @@ public final class EventValidator {
     return new EventValidator(this, Timestamp.from(earliestDay.atStartOfDay(ZoneOffset.UTC).toInstant()));
   }
 
-  /** Adds the typed canonical columns and {@link #REASONS}; keeps the bookkeeping columns. */
+  /**
+   * Adds the typed canonical columns, {@link #REASONS} and the test that selects the quarantine; keeps the
+   * bookkeeping columns.
+   */
   public Dataset<Row> validate(Dataset<Row> raw) {
     Column malformed = col(EventReader.MALFORMED);
     Column eventType = lower(coalesce(col(EventColumns.EVENT_TYPE), lit(EventColumns.TYPE_INTERACTION)));
