@@ -97,8 +97,9 @@ public final class IncrementalJourneys {
     Dataset<Row> nightRaw = sourceForm(night);
     // Schemas of the two tables, from the plan (nothing runs): created empty, in the current layout, on first use.
     Dataset<Row> probe = builder.orderEvents(IdentityStitcher.stitch(nightRaw, stitch));
-    tables.createCurrent(TableNames.EVENTS, JourneyBuilder.eventsTable(probe).schema());
-    tables.createCurrent(TableNames.JOURNEYS, builder.journeys(probe).schema());
+    tables.createCurrent(TableNames.EVENTS, JourneyBuilder.eventsTable(probe).schema(),
+        JourneyColumns.EVENTS_STATS_COLUMNS);
+    tables.createCurrent(TableNames.JOURNEYS, builder.journeys(probe).schema(), JourneyColumns.JOURNEYS_STATS_COLUMNS);
 
     Dataset<Row> storedTable = tables.read(TableNames.EVENTS).drop(TableNames.RUN_DATE);
     // Stored events back in the form they came in (customer and journey id as given), plus their current customer.

@@ -134,8 +134,10 @@ public final class JourneysStage implements Stage<JourneysStage.Settings> {
     try {
       duplicates = ordered.filter(col(JourneyColumns.IS_DUPLICATE)).count();
       clean.unpersist(); // ordered holds every event now
-      kept = tables.replaceRunDate(TableNames.EVENTS, JourneyBuilder.eventsTable(ordered), config.runDate());
-      journeys = tables.replaceRunDate(TableNames.JOURNEYS, builder.journeys(ordered), config.runDate());
+      kept = tables.replaceRunDate(TableNames.EVENTS, JourneyBuilder.eventsTable(ordered), config.runDate(),
+          JourneyColumns.EVENTS_STATS_COLUMNS);
+      journeys = tables.replaceRunDate(TableNames.JOURNEYS, builder.journeys(ordered), config.runDate(),
+          JourneyColumns.JOURNEYS_STATS_COLUMNS);
     } finally {
       ordered.unpersist();
       clean.unpersist();

@@ -50,6 +50,9 @@ public final class DeltaTables {
   /** Delta table property naming a table's layout. */
   public static final String LAYOUT_PROPERTY = "touchpoints.layout";
 
+  /** Delta table property listing the columns Delta keeps per-file statistics for. */
+  public static final String STATS_COLUMNS_PROPERTY = "delta.dataSkippingStatsColumns";
+
   /** How a table keeps its rows across run dates. */
   public enum Layout {
     /** One full snapshot per run date (full runs). */
@@ -79,8 +82,18 @@ public final class DeltaTables {
    * @return the rows written, as the commit recorded them (see {@link #rowsCommitted})
    */
   public long replaceRunDate(String table, Dataset<Row> rows, LocalDate runDate) {
+    return replaceRunDate(table, rows, runDate, List.of());
+  }
+
+  /**
+   * {@link #replaceRunDate(String, Dataset, LocalDate)}, and where this write creates the table, Delta keeps per-file
+   * statistics (minimum, maximum, nulls) for {@code statsColumns} only ({@value #STATS_COLUMNS_PROPERTY}; empty:
+   * Delta's default, the first 32 columns). Collecting them is a large part of a wide table's write, and only the
+   * columns readers filter on skip files. A table that exists keeps the statistics it was created with.
+   */
+  public long replaceRunDate(String table, Dataset<Row> rows, LocalDate runDate, List<String> statsColumns) {
     long before = versionOrNone(table);
-    writeRunDate(table, rows, runDate);
+    writeRunDate(table, rows, runDate, statsColumns);
     recordWrite(table);
     return rowsCommitted(table, before, runDate);
   }
@@ -101,7 +114,7 @@ public final class DeltaTables {
     for (Map.Entry<String, Dataset<Row>> t : byTable.entrySet()) {
       Thread thread = new Thread(() -> {
         try {
-          writeRunDate(t.getKey(), t.getValue(), runDate);
+          writeRunDate(t.getKey(), t.getValue(), runDate, List.of());
         } catch (Throwable e) {
           failures.put(t.getKey(), e);
         }
@@ -172,7 +185,7 @@ public final class DeltaTables {
     return readRunDate(table, runDate).count();
   }
 
-  private void writeRunDate(String table, Dataset<Row> rows, LocalDate runDate) {
+  private void writeRunDate(String table, Dataset<Row> rows, LocalDate runDate, List<String> statsColumns) {
     boolean current = layout(table) == Layout.CURRENT;
     var writer = rows.withColumn(TableNames.RUN_DATE, lit(Date.valueOf(runDate)))
         .write()
@@ -180,6 +193,10 @@ public final class DeltaTables {
         .mode("overwrite");
     if (!current) {
       writer = writer.option("replaceWhere", TableNames.RUN_DATE + " = '" + runDate + "'");
+    }
+    if (!statsColumns.isEmpty() && !exists(table)) {
+      // A delta.* writer option becomes a table property when the write creates the table (ignored otherwise).
+      writer = writer.option(STATS_COLUMNS_PROPERTY, String.join(",", statsColumns));
     }
     // Later versions add columns; old rows read them as null.
     writer.option("mergeSchema", "true")
@@ -201,9 +218,10 @@ public final class DeltaTables {
 
   /**
    * Creates an empty table in the {@link Layout#CURRENT} layout (one commit, so the layout is never missing), with
-   * {@code schema} plus run_date as its partition column; nothing when the table exists.
+   * {@code schema} plus run_date as its partition column, and statistics for {@code statsColumns} as in
+   * {@link #replaceRunDate(String, Dataset, LocalDate, List)}; nothing when the table exists.
    */
-  public void createCurrent(String table, StructType schema) {
+  public void createCurrent(String table, StructType schema, List<String> statsColumns) {
     if (exists(table)) {
       return;
     }
@@ -214,12 +232,15 @@ public final class DeltaTables {
       }
     }
     all = all.add(TableNames.RUN_DATE, org.apache.spark.sql.types.DataTypes.DateType, true);
-    io.delta.tables.DeltaTable.createIfNotExists(spark)
+    var builder = io.delta.tables.DeltaTable.createIfNotExists(spark)
         .location(path(table))
         .addColumns(all)
         .partitionedBy(TableNames.RUN_DATE)
-        .property(LAYOUT_PROPERTY, Layout.CURRENT.name().toLowerCase())
-        .execute();
+        .property(LAYOUT_PROPERTY, Layout.CURRENT.name().toLowerCase());
+    if (!statsColumns.isEmpty()) {
+      builder = builder.property(STATS_COLUMNS_PROPERTY, String.join(",", statsColumns));
+    }
+    builder.execute();
   }
 
   /** The table's layout: {@link Layout#SNAPSHOT} unless its property says otherwise (or when it does not exist). */

@@ -145,6 +145,9 @@ class IncrementalRunTest extends SparkTestBase {
     DeltaTables incTables = new DeltaTables(session(), inc.toString());
     DeltaTables fullTables = new DeltaTables(session(), full.toString());
     assertThat(incTables.layout(TableNames.EVENTS)).isEqualTo(DeltaTables.Layout.CURRENT);
+    assertThat(session().sql("SHOW TBLPROPERTIES delta.`" + incTables.path(TableNames.EVENTS) + "` ('"
+        + DeltaTables.STATS_COLUMNS_PROPERTY + "')").first().getString(1)).as("statistics of the current layout")
+        .isEqualTo("customer_id,event_time");
     assertThat(fullTables.layout(TableNames.EVENTS)).isEqualTo(DeltaTables.Layout.SNAPSHOT);
     // input_order holds the row id of the read that took the row in: its order within a file is what counts.
     assertThat(rows(incTables.read(TableNames.EVENTS), TableNames.RUN_DATE, EventColumns.INPUT_ORDER))

@@ -107,6 +107,8 @@ class TouchpointJobTest extends SparkTestBase {
     for (String table : List.of(TableNames.EVENTS, TableNames.QUARANTINE, TableNames.JOURNEYS, TableNames.PATHS)) {
       first.put(table, tables.read(table).collectAsList());
     }
+    assertThat(statsColumns(tables, TableNames.EVENTS)).as("events' statistics").isEqualTo("customer_id,event_time");
+    assertThat(statsColumns(tables, TableNames.JOURNEYS)).isEqualTo("customer_id,start_time");
     run(config(input, out, "2024-06-01"));
     for (String table : first.keySet()) {
       assertDataFrameNoOrderEquals(session().createDataFrame(first.get(table), tables.read(table).schema()),
@@ -117,6 +119,11 @@ class TouchpointJobTest extends SparkTestBase {
     assertThat(tables.latestRunDate(TableNames.JOURNEYS)).contains(LocalDate.parse("2024-06-02"));
     assertThat(tables.read(TableNames.RUNS).select("run_id").distinct().count()).as("ledger keeps every run")
         .isEqualTo(3);
+  }
+
+  private String statsColumns(DeltaTables tables, String table) {
+    return session().sql("SHOW TBLPROPERTIES delta.`" + tables.path(table) + "` ('"
+        + DeltaTables.STATS_COLUMNS_PROPERTY + "')").first().getString(1);
   }
 
   @Test
