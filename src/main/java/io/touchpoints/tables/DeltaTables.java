@@ -88,8 +88,8 @@ public final class DeltaTables {
   /**
    * {@link #replaceRunDate(String, Dataset, LocalDate)}, and where this write creates the table, Delta keeps per-file
    * statistics (minimum, maximum, nulls) for {@code statsColumns} only ({@value #STATS_COLUMNS_PROPERTY}; empty:
-   * Delta's default, the first 32 columns). Collecting them is a large part of a wide table's write, and only the
-   * columns readers filter on skip files. A table that exists keeps the statistics it was created with.
+   * Delta's default, the first 32 columns). Collecting them is a large part of a wide table's write, and they pay
+   * only on columns readers filter on. A table that exists keeps the statistics it was created with.
    */
   public long replaceRunDate(String table, Dataset<Row> rows, LocalDate runDate, List<String> statsColumns) {
     long before = versionOrNone(table);
